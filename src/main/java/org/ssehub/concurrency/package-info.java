@@ -1,0 +1,2 @@
+/** The one owner of the app's threads. */
+package org.ssehub.concurrency;

@@ -1,0 +1,66 @@
+package org.ssehub.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@code SSE_*} settings, read once at deployment. Each comes from a system property with the same
+ * name in lower case with dots ({@code sse.ticker.millis}) or else from the environment variable.
+ */
+public record Settings(
+        List<String> allowedOrigins,
+        Duration heartbeat,
+        long retryMillis,
+        Duration tickerPeriod,
+        int maxTopicsPerSubscription,
+        int queueSize) {
+
+    public static Settings from(UnaryOperator<String> source) {
+        var reader = new Reader(source);
+        return new Settings(
+                reader.list("SSE_ALLOWED_ORIGINS"),
+                Duration.ofSeconds(reader.positive("SSE_HEARTBEAT_SECONDS", 15)),
+                reader.positive("SSE_RETRY_MILLIS", 3000),
+                Duration.ofMillis(reader.positive("SSE_TICKER_MILLIS", 1000)),
+                (int) reader.positive("SSE_MAX_TOPICS_PER_SUBSCRIPTION", 32),
+                (int) reader.positive("SSE_QUEUE_SIZE", 1000));
+    }
+
+    /** System property first, then the environment. */
+    public static Settings fromSystem() {
+        return from(name -> {
+            String property = System.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+            return property != null ? property : System.getenv(name);
+        });
+    }
+
+    private record Reader(UnaryOperator<String> source) {
+
+        List<String> list(String name) {
+            String value = source.apply(name);
+            if (value == null || value.isBlank()) {
+                return List.of();
+            }
+            return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
+        long positive(String name, long defaultValue) {
+            String value = source.apply(name);
+            if (value == null || value.isBlank()) {
+                return defaultValue;
+            }
+            try {
+                long parsed = Long.parseLong(value.trim());
+                if (parsed > 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the name of the setting
+            }
+            throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code SSE_*} configuration, read once. */
+package org.ssehub.config;

@@ -1,0 +1,56 @@
+package org.ssehub.events;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.ssehub.config.Settings;
+import org.ssehub.ticker.Ticker;
+import org.ssehub.topics.TopicRegistry;
+
+/** {@code GET /api/events?topic=a&topic=b}: the event stream of one or more topics ({@code ticker} if none). */
+@RequestScoped
+@Path("events")
+public class EventsResource {
+
+    static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    @Inject
+    TopicRegistry registry;
+
+    @Inject
+    Settings settings;
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void subscribe(@QueryParam("topic") List<String> topic, @Context SseEventSink sink) {
+        registry.subscribe(sink, topics(topic));
+    }
+
+    private Set<String> topics(List<String> requested) {
+        if (requested.isEmpty()) {
+            return Set.of(Ticker.TOPIC);
+        }
+        Set<String> topics = new LinkedHashSet<>();
+        for (String name : requested) {
+            if (!TOPIC_NAME.matcher(name).matches()) {
+                throw new BadRequestException("topic names are 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit");
+            }
+            topics.add(name);
+        }
+        if (topics.size() > settings.maxTopicsPerSubscription()) {
+            throw new BadRequestException("at most " + settings.maxTopicsPerSubscription() + " topics per subscription");
+        }
+        return topics;
+    }
+}

@@ -1,0 +1,138 @@
+package org.ssehub.events;
+
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.ssehub.wire.Frame;
+
+/**
+ * One open stream. Publishers only put frames, already serialised, into its bounded queue; one drain task at a
+ * time writes them to the sink in order. The drain task owns the sink: it alone writes to it and closes it,
+ * so nothing is written after a write has failed or the subscriber was disconnected.
+ */
+public final class Subscriber {
+
+    private final SseEventSink sink;
+    private final Set<String> topics;
+    private final BlockingQueue<Frame> queue;
+    private final Executor executor;
+    private final Consumer<Subscriber> onDisconnect;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean sinkClosed = new AtomicBoolean();
+    private volatile boolean disconnected;
+    private volatile long lastOfferNanos = System.nanoTime();
+
+    public Subscriber(SseEventSink sink, Set<String> topics, int queueSize, Executor executor,
+            Consumer<Subscriber> onDisconnect) {
+        this.sink = sink;
+        this.topics = Set.copyOf(topics);
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.executor = executor;
+        this.onDisconnect = onDisconnect;
+    }
+
+    public Set<String> topics() {
+        return topics;
+    }
+
+    /** Queues {@code event} without waiting; a subscriber whose queue is full is disconnected. */
+    public void offer(Frame event) {
+        if (disconnected) {
+            return;
+        }
+        lastOfferNanos = System.nanoTime();
+        if (queue.offer(event)) {
+            scheduleDrain();
+        } else {
+            disconnect();
+        }
+    }
+
+    /** Queues {@code event} if nothing was queued for {@code idleNanos}. */
+    public void offerIfIdle(Frame event, long idleNanos) {
+        if (System.nanoTime() - lastOfferNanos >= idleNanos) {
+            offer(event);
+        }
+    }
+
+    /** Stops delivery; the drain task closes the sink. */
+    public void disconnect() {
+        if (!disconnected) {
+            disconnected = true;
+            onDisconnect.accept(this);
+            scheduleDrain();
+        }
+    }
+
+    /** Writes {@code farewell} in the calling thread and closes the stream: for undeploy, when executors stop. */
+    public void close(Frame farewell) {
+        disconnected = true;
+        queue.clear();
+        synchronized (sink) {
+            if (!sinkClosed.get()) {
+                send(farewell);
+                closeSink();
+            }
+        }
+    }
+
+    private void scheduleDrain() {
+        if (draining.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        synchronized (sink) {
+            Frame event;
+            while (!disconnected && (event = queue.poll()) != null) {
+                CompletableFuture<?> sent = send(event);
+                if (!sent.isDone()) {
+                    sent.whenComplete((ignored, failure) -> afterAsyncSend(failure));
+                    return;
+                }
+                if (sent.isCompletedExceptionally()) {
+                    disconnect();
+                }
+            }
+            if (disconnected) {
+                closeSink();
+                return;
+            }
+        }
+        draining.set(false);
+        if (disconnected || !queue.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void afterAsyncSend(Throwable failure) {
+        if (failure != null) {
+            disconnect();
+        }
+        executor.execute(this::drain);
+    }
+
+    private CompletableFuture<?> send(Frame event) {
+        try {
+            return sink.send(event).toCompletableFuture();
+        } catch (IllegalStateException closedByContainer) {
+            return CompletableFuture.failedFuture(closedByContainer);
+        }
+    }
+
+    private void closeSink() {
+        if (sinkClosed.compareAndSet(false, true)) {
+            try {
+                sink.close();
+            } catch (IllegalStateException alreadyClosed) {
+                // the container ended the request first
+            }
+        }
+    }
+}

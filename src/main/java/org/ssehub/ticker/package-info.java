@@ -1,0 +1,2 @@
+/** The built-in {@code ticker} topic. */
+package org.ssehub.ticker;

@@ -1,0 +1,31 @@
+package org.ssehub.web;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Gives every error answer an RFC 9457 {@code application/problem+json} body saying what was wrong.
+ * JAX-RS calls it only for exceptions that carry no entity of their own.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    @Override
+    public Response toResponse(WebApplicationException exception) {
+        Response original = exception.getResponse();
+        Response.StatusType status = original.getStatusInfo();
+        String body = Json.createObjectBuilder()
+                .add("type", "about:blank")
+                .add("title", status.getReasonPhrase())
+                .add("status", status.getStatusCode())
+                .add("detail", exception.getMessage())
+                .build()
+                .toString();
+        return Response.fromResponse(original).type(PROBLEM_JSON).entity(body).build();
+    }
+}

@@ -1,0 +1,63 @@
+package org.ssehub;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Base of the integration tests: deploys the WAR that the build really made for the runtime under test
+ * ({@code -Dsse-hub.war}) and talks to it over HTTP as a client would.
+ */
+@ExtendWith(ArquillianExtension.class)
+public abstract class DeployedWar {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    @ArquillianResource
+    private URL deployedAt;
+
+    @Deployment(testable = false)
+    public static WebArchive war() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sse-hub.war")));
+    }
+
+    /** The context root, ending with {@code /}. */
+    protected URI base() {
+        try {
+            String url = deployedAt.toString();
+            return new URI(url.endsWith("/") ? url : url + "/");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(base().resolve(path)).timeout(TIMEOUT);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return HTTP.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected SseStream stream(String pathAndQuery, String... headerLines) throws IOException {
+        return SseStream.open(base(), pathAndQuery, headerLines);
+    }
+}

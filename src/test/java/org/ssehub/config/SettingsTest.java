@@ -1,0 +1,61 @@
+package org.ssehub.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    @Test
+    void defaultsWhenNothingIsSet() {
+        Settings settings = Settings.from(name -> null);
+        assertEquals(List.of(), settings.allowedOrigins());
+        assertEquals(Duration.ofSeconds(15), settings.heartbeat());
+        assertEquals(3000, settings.retryMillis());
+        assertEquals(Duration.ofSeconds(1), settings.tickerPeriod());
+        assertEquals(32, settings.maxTopicsPerSubscription());
+        assertEquals(1000, settings.queueSize());
+    }
+
+    @Test
+    void readsEachSetting() {
+        Map<String, String> env = Map.of(
+                "SSE_ALLOWED_ORIGINS", " https://a.example , https://b.example:8443,",
+                "SSE_HEARTBEAT_SECONDS", "5",
+                "SSE_RETRY_MILLIS", "1500",
+                "SSE_TICKER_MILLIS", "250",
+                "SSE_MAX_TOPICS_PER_SUBSCRIPTION", "4",
+                "SSE_QUEUE_SIZE", "64");
+        Settings settings = Settings.from(env::get);
+        assertEquals(List.of("https://a.example", "https://b.example:8443"), settings.allowedOrigins());
+        assertEquals(Duration.ofSeconds(5), settings.heartbeat());
+        assertEquals(1500, settings.retryMillis());
+        assertEquals(Duration.ofMillis(250), settings.tickerPeriod());
+        assertEquals(4, settings.maxTopicsPerSubscription());
+        assertEquals(64, settings.queueSize());
+    }
+
+    @Test
+    void aBadNumberNamesTheSetting() {
+        for (String bad : new String[] {"0", "-1", "1s", "ten"}) {
+            var error = assertThrows(IllegalArgumentException.class,
+                    () -> Settings.from(Map.of("SSE_TICKER_MILLIS", bad)::get));
+            assertTrue(error.getMessage().contains("SSE_TICKER_MILLIS"), error.getMessage());
+        }
+    }
+
+    @Test
+    void aSystemPropertyOverridesTheEnvironment() {
+        System.setProperty("sse.queue.size", "7");
+        try {
+            assertEquals(7, Settings.fromSystem().queueSize());
+        } finally {
+            System.clearProperty("sse.queue.size");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.ssehub.topics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.ssehub.DeployedWar;
+import org.ssehub.SseStream;
+
+class SubscriberCountIT extends DeployedWar {
+
+    @Test
+    void aClientThatDisconnectsLeavesTheCount() throws Exception {
+        String topic = "count-" + UUID.randomUUID();
+        assertEquals(0, subscribers(topic));
+        try (SseStream observer = stream("api/events")) {
+            SseStream leaving = stream("api/events?topic=ticker&topic=" + topic);
+            leaving.nextEvent(TIMEOUT);
+            SseStream staying = stream("api/events?topic=ticker&topic=" + topic);
+            staying.nextEvent(TIMEOUT);
+            assertEquals(2, subscribers(topic));
+
+            leaving.close();
+            awaitSubscribers(topic, 1, observer);
+            staying.close();
+            awaitSubscribers(topic, 0, observer);
+        }
+    }
+
+    /** Each tick the observer receives is a write the server also tried on the closed streams. */
+    private void awaitSubscribers(String topic, int expected, SseStream observer) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        int count = subscribers(topic);
+        while (count != expected && System.nanoTime() < deadline) {
+            observer.nextEvent(TIMEOUT);
+            count = subscribers(topic);
+        }
+        assertEquals(expected, count, "subscribers of " + topic);
+    }
+
+    private int subscribers(String topic) throws Exception {
+        HttpResponse<String> response = get("api/topics");
+        assertEquals(200, response.statusCode());
+        return Json.createReader(new StringReader(response.body())).readArray().stream()
+                .map(JsonObject.class::cast)
+                .filter(t -> t.getString("topic").equals(topic))
+                .mapToInt(t -> t.getInt("subscribers"))
+                .findFirst()
+                .orElse(0);
+    }
+}

@@ -1,0 +1,53 @@
+package org.ssehub.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.ssehub.DeployedWar;
+
+class PageIT extends DeployedWar {
+
+    @Test
+    void pageAndItsFilesAreServedWithTheirTypesAndAPolicy() throws Exception {
+        assertServed("", "text/html");
+        assertServed("index.html", "text/html");
+        assertServed("app.js", "text/javascript");
+        assertServed("style.css", "text/css");
+    }
+
+    /** Runs src/test/js/page-test.mjs: headless Chromium loads the page and checks what a user sees. */
+    @Test
+    void theBrowserShowsEventsAndReconnectsByItself() throws Exception {
+        File basedir = new File(System.getProperty("project.basedir", "."));
+        Path output = Files.createTempFile("page-test", ".log");
+        Process browser = new ProcessBuilder("node", "src/test/js/page-test.mjs", base().toString())
+                .directory(basedir)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        boolean finished = browser.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            browser.destroyForcibly().waitFor();
+        }
+        String log = Files.readString(output);
+        Files.delete(output);
+        System.out.println(log);
+        assertTrue(finished, "the browser test did not finish in 120 s:\n" + log);
+        assertEquals(0, browser.exitValue(), "the browser test failed:\n" + log);
+    }
+
+    private void assertServed(String path, String type) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertEquals(200, response.statusCode(), path);
+        String contentType = response.headers().firstValue("content-type").orElseThrow();
+        assertTrue(contentType.startsWith(type), path + " served as " + contentType);
+        assertTrue(response.headers().firstValue("content-security-policy").orElseThrow().contains("default-src 'self'"));
+        assertEquals("nosniff", response.headers().firstValue("x-content-type-options").orElseThrow());
+    }
+}

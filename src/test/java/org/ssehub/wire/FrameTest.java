@@ -1,0 +1,60 @@
+package org.ssehub.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class FrameTest {
+
+    @Test
+    void anEventIsIdEventAndOneDataLinePerLine() {
+        assertEquals("id: 7\nevent: ticker\ndata: {\"message\":\"15:07:10\"}\n",
+                body(Frame.event("7", "ticker", "{\"message\":\"15:07:10\"}")));
+    }
+
+    @Test
+    void dataSplitsOnCrLfAndCrlfKeepingEmptyLines() {
+        assertEquals("id: 1\nevent: e\ndata: a\ndata: b\ndata: c\ndata: \ndata: d\ndata: \n",
+                body(Frame.event("1", "e", "a\rb\r\nc\n\nd\n")));
+        assertEquals("id: 1\nevent: e\ndata: \n", body(Frame.event("1", "e", "")));
+    }
+
+    @Test
+    void theStreamStartsWithACommentAndRetry() {
+        Frame start = Frame.retry("sse-hub", 3000);
+        assertEquals(": sse-hub\nretry: 3000\n", body(start));
+        assertEquals(String.class, start.getType());
+        assertNull(start.getData());
+    }
+
+    @Test
+    void aHeartbeatIsABareComment() {
+        Frame heartbeat = Frame.comment("");
+        assertEquals(":\n", body(heartbeat));
+        assertNull(heartbeat.getType());
+    }
+
+    @Test
+    void idsAndNamesWithLineBreaksOrNulAreRefused() {
+        for (String bad : new String[] {"a\nb", "a\rb", "a\r\nb", "a\0b", "x\n\ndata: evil"}) {
+            assertThrows(IllegalArgumentException.class, () -> Frame.event("1", bad, "d"));
+            assertThrows(IllegalArgumentException.class, () -> Frame.event(bad, "e", "d"));
+            assertFalse(Fields.isValid(bad));
+        }
+        assertTrue(Fields.isValid("caf\u00e9 \u2603 \t tab"));
+    }
+
+    @Test
+    void utf8OnTheWire() {
+        assertEquals("id: 1\nevent: e\ndata: caf\u00e9 \u2603\n", body(Frame.event("1", "e", "caf\u00e9 \u2603")));
+    }
+
+    private static String body(Frame frame) {
+        return new String(frame.body(), StandardCharsets.UTF_8);
+    }
+}
