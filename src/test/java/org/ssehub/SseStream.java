@@ -103,17 +103,21 @@ public final class SseStream implements AutoCloseable {
         }
     }
 
-    /** Whether the server ends the stream within {@code timeout}, ignoring blocks received before. */
-    public boolean endsWithin(Duration timeout) throws InterruptedException {
+    /** The blocks still to come if the server ends the stream within {@code timeout}; fails if it does not. */
+    public List<Frame> restUntilEnd(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Frame frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        List<Frame> rest = new ArrayList<>();
+        while (true) {
+            Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("the stream was still open after " + timeout + "; received " + rest);
+            }
             if (frame == END) {
                 frames.add(END);
-                return true;
+                return rest;
             }
+            rest.add(frame);
         }
-        return false;
     }
 
     @Override

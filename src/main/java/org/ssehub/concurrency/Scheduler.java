@@ -56,6 +56,7 @@ public class Scheduler {
     /** A managed executor must not be shut down: its tasks are cancelled instead. */
     @PreDestroy
     void stop() {
+        LOG.info(() -> "sse-hub stops " + periodic.size() + " periodic tasks" + (owned ? " and its threads" : ""));
         periodic.forEach(future -> future.cancel(false));
         if (owned) {
             executor.shutdownNow();

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.ssehub.wire.Frame;
 
 /**
@@ -16,6 +18,8 @@ import org.ssehub.wire.Frame;
  * so nothing is written after a write has failed or the subscriber was disconnected.
  */
 public final class Subscriber {
+
+    private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
 
     private final SseEventSink sink;
     private final Set<String> topics;
@@ -118,11 +122,16 @@ public final class Subscriber {
         executor.execute(this::drain);
     }
 
+    /**
+     * A sink whose request the container has already ended throws: {@code IllegalStateException} by the spec,
+     * and whatever its runtime's internals throw once torn down (HK2's {@code MultiException} on undeploy).
+     * Either way the stream is dead, so it counts as a failed write.
+     */
     private CompletableFuture<?> send(Frame event) {
         try {
             return sink.send(event).toCompletableFuture();
-        } catch (IllegalStateException closedByContainer) {
-            return CompletableFuture.failedFuture(closedByContainer);
+        } catch (RuntimeException requestEnded) {
+            return CompletableFuture.failedFuture(requestEnded);
         }
     }
 
@@ -130,8 +139,8 @@ public final class Subscriber {
         if (sinkClosed.compareAndSet(false, true)) {
             try {
                 sink.close();
-            } catch (IllegalStateException alreadyClosed) {
-                // the container ended the request first
+            } catch (RuntimeException requestEnded) {
+                LOG.log(Level.FINE, "closing a stream the container already ended", requestEnded);
             }
         }
     }

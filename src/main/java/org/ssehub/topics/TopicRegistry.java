@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
 import org.ssehub.concurrency.Scheduler;
 import org.ssehub.config.Settings;
 import org.ssehub.events.Subscriber;
@@ -28,6 +29,7 @@ import org.ssehub.wire.Frame;
 @ApplicationScoped
 public class TopicRegistry {
 
+    private static final Logger LOG = Logger.getLogger(TopicRegistry.class.getName());
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
     private static final Frame HEARTBEAT = Frame.comment("");
 
@@ -66,7 +68,7 @@ public class TopicRegistry {
     /** Opens the stream on {@code sink} with {@code retry:} and a comment, then delivers every event of {@code topicNames}. */
     public synchronized Subscriber subscribe(SseEventSink sink, Set<String> topicNames) {
         var subscriber = new Subscriber(sink, topicNames, settings.queueSize(), scheduler::execute, this::unsubscribe);
-        subscriber.offer(Frame.retry("sse-hub", settings.retryMillis()));
+        subscriber.offer(Frame.retry("sse-hub", jittered(settings.retryMillis())));
         topicNames.forEach(name -> topics.computeIfAbsent(name, Topic::new).subscribers.add(subscriber));
         return subscriber;
     }
@@ -96,14 +98,22 @@ public class TopicRegistry {
         topics.values().forEach(topic -> topic.subscribers.forEach(s -> s.offerIfIdle(HEARTBEAT, idleNanos)));
     }
 
+    /**
+     * Ends every stream with a jittered {@code retry:}, so clients do not all come back at once. Only WildFly
+     * still lets the app write at this point; Jersey (Payara, Tomcat) has ended the requests already, which is
+     * why the {@code retry:} at the start of each stream is jittered too.
+     */
     @PreDestroy
     void closeStreams() {
         long retry = settings.retryMillis();
-        topics.values().stream()
-                .flatMap(topic -> topic.subscribers.stream())
-                .distinct()
-                .forEach(subscriber -> subscriber.close(
-                        Frame.retry("shutdown", retry + ThreadLocalRandom.current().nextLong(retry + 1))));
+        List<Subscriber> open = topics.values().stream().flatMap(topic -> topic.subscribers.stream()).distinct().toList();
+        open.forEach(subscriber -> subscriber.close(Frame.retry("shutdown", jittered(retry))));
+        LOG.info(() -> "sse-hub closed " + open.size() + " streams");
+    }
+
+    /** Between one and two times {@code millis}. */
+    private static long jittered(long millis) {
+        return millis + ThreadLocalRandom.current().nextLong(millis + 1);
     }
 
     private static final class Topic {

@@ -1,0 +1,75 @@
+package org.ssehub.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ssehub.DeployedWar;
+import org.ssehub.ServerThreads;
+import org.ssehub.SseStream;
+import org.ssehub.SseStream.Frame;
+
+@ExtendWith(ArquillianExtension.class)
+class UndeployIT {
+
+    private static final String HUB = "hub";
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = HUB, managed = false, testable = false)
+    static WebArchive war() {
+        return DeployedWar.war();
+    }
+
+    /** Between one and two times the default {@code SSE_RETRY_MILLIS}. */
+    static void assertJittered(String retry) {
+        long millis = Long.parseLong(retry);
+        assertTrue(millis >= 3000 && millis <= 6000, "retry: " + retry);
+    }
+
+    /** WildFly still lets the app write a farewell {@code retry:}; Jersey has ended the requests by then. */
+    @Test
+    void undeployClosesEveryStreamAndLeavesNoAppThread() throws Exception {
+        deployer.deploy(HUB);
+        String war = new File(System.getProperty("sse-hub.war")).getName();
+        URI base = URI.create("http://127.0.0.1:" + Integer.getInteger("it.port") + "/" + war.substring(0, war.length() - 4) + "/");
+        List<SseStream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                SseStream stream = SseStream.open(base, "api/events");
+                streams.add(stream);
+                assertEquals(200, stream.status());
+                stream.nextEvent(DeployedWar.TIMEOUT);
+            }
+            deployer.undeploy(HUB);
+
+            for (SseStream stream : streams) {
+                for (Frame frame : stream.restUntilEnd(Duration.ofSeconds(10))) {
+                    if (frame.retry() != null) {
+                        assertEquals(": shutdown", frame.lines().get(0));
+                        assertJittered(frame.retry());
+                    }
+                }
+            }
+        } finally {
+            for (SseStream stream : streams) {
+                stream.close();
+            }
+        }
+
+        ServerThreads.awaitDump(dump -> !dump.contains("\"sse-hub-") && !dump.contains("org.ssehub."),
+                Duration.ofSeconds(10), "no sse-hub thread and no app code running after undeploy");
+    }
+}
