@@ -35,6 +35,14 @@ public abstract class DeployedWar {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sse-hub.war")));
     }
 
+    /** A {@code retry:} between one and two times the default {@code SSE_RETRY_MILLIS}. */
+    public static void assertJitteredRetry(String retry) {
+        long millis = Long.parseLong(retry);
+        if (millis < 3000 || millis > 6000) {
+            throw new AssertionError("retry: " + retry + " is not between 3000 and 6000");
+        }
+    }
+
     /** The context root, ending with {@code /}. */
     protected URI base() {
         try {

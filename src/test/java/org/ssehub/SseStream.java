@@ -42,7 +42,7 @@ public final class SseStream implements AutoCloseable {
     /** Sends {@code GET pathAndQuery} with the given headers and reads the response head. */
     public static SseStream open(URI base, String pathAndQuery, String... headerLines) throws IOException {
         Socket socket = new Socket(base.getHost(), base.getPort());
-        socket.setSoTimeout(0);
+        socket.setSoTimeout((int) DeployedWar.TIMEOUT.toMillis());
         StringBuilder request = new StringBuilder("GET " + base.getPath() + pathAndQuery + " HTTP/1.1\r\n")
                 .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
                 .append("Accept: text/event-stream\r\n");
@@ -62,6 +62,7 @@ public final class SseStream implements AutoCloseable {
             headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
                     (a, b) -> a + ", " + b);
         }
+        socket.setSoTimeout(0);
         var stream = new SseStream(socket, status, headers);
         InputStream body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? new Chunked(in) : in;
         Thread reader = new Thread(() -> stream.readFrames(new PushbackInputStream(body, 1)), "sse-reader");

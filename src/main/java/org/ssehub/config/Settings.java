@@ -22,11 +22,11 @@ public record Settings(
         var reader = new Reader(source);
         return new Settings(
                 reader.list("SSE_ALLOWED_ORIGINS"),
-                Duration.ofSeconds(reader.positive("SSE_HEARTBEAT_SECONDS", 15)),
-                reader.positive("SSE_RETRY_MILLIS", 3000),
-                Duration.ofMillis(reader.positive("SSE_TICKER_MILLIS", 1000)),
-                (int) reader.positive("SSE_MAX_TOPICS_PER_SUBSCRIPTION", 32),
-                (int) reader.positive("SSE_QUEUE_SIZE", 1000));
+                Duration.ofSeconds(reader.positive("SSE_HEARTBEAT_SECONDS", 15, 3600)),
+                reader.positive("SSE_RETRY_MILLIS", 3000, 3_600_000),
+                Duration.ofMillis(reader.positive("SSE_TICKER_MILLIS", 1000, 86_400_000)),
+                (int) reader.positive("SSE_MAX_TOPICS_PER_SUBSCRIPTION", 32, 1024),
+                (int) reader.positive("SSE_QUEUE_SIZE", 1000, 1_000_000));
     }
 
     /** System property first, then the environment. */
@@ -47,20 +47,20 @@ public record Settings(
             return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         }
 
-        long positive(String name, long defaultValue) {
+        long positive(String name, long defaultValue, long max) {
             String value = source.apply(name);
             if (value == null || value.isBlank()) {
                 return defaultValue;
             }
             try {
                 long parsed = Long.parseLong(value.trim());
-                if (parsed > 0) {
+                if (parsed > 0 && parsed <= max) {
                     return parsed;
                 }
             } catch (NumberFormatException e) {
                 // reported below with the name of the setting
             }
-            throw new IllegalArgumentException(name + " must be a positive whole number, was '" + value + "'");
+            throw new IllegalArgumentException(name + " must be a whole number from 1 to " + max + ", was '" + value + "'");
         }
     }
 }

@@ -4,10 +4,12 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.LinkedHashSet;
@@ -18,7 +20,11 @@ import org.ssehub.config.Settings;
 import org.ssehub.ticker.Ticker;
 import org.ssehub.topics.TopicRegistry;
 
-/** {@code GET /api/events?topic=a&topic=b}: the event stream of one or more topics ({@code ticker} if none). */
+/**
+ * {@code GET /api/events?topic=a&topic=b}: the event stream of one or more topics ({@code ticker} if none).
+ * A client resumes with the {@code Last-Event-ID} header or, since EventSource cannot set it on its first
+ * request, {@code ?lastEventId=}; the header wins.
+ */
 @RequestScoped
 @Path("events")
 public class EventsResource {
@@ -33,8 +39,9 @@ public class EventsResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void subscribe(@QueryParam("topic") List<String> topic, @Context SseEventSink sink) {
-        registry.subscribe(sink, topics(topic));
+    public void subscribe(@QueryParam("topic") List<String> topic, @HeaderParam(HttpHeaders.LAST_EVENT_ID_HEADER) String header,
+            @QueryParam("lastEventId") String query, @Context SseEventSink sink) {
+        registry.subscribe(sink, topics(topic), header != null ? header : query);
     }
 
     private Set<String> topics(List<String> requested) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -27,8 +28,9 @@ public final class Subscriber {
     private final Executor executor;
     private final Consumer<Subscriber> onDisconnect;
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean sinkClosed = new AtomicBoolean();
-    private volatile boolean disconnected;
+    private final AtomicBoolean disconnected = new AtomicBoolean();
+    private final Object writeLock = new Object();
+    private boolean sinkClosed;
     private volatile long lastOfferNanos = System.nanoTime();
 
     public Subscriber(SseEventSink sink, Set<String> topics, int queueSize, Executor executor,
@@ -46,7 +48,7 @@ public final class Subscriber {
 
     /** Queues {@code event} without waiting; a subscriber whose queue is full is disconnected. */
     public void offer(Frame event) {
-        if (disconnected) {
+        if (disconnected.get()) {
             return;
         }
         lastOfferNanos = System.nanoTime();
@@ -66,8 +68,7 @@ public final class Subscriber {
 
     /** Stops delivery; the drain task closes the sink. */
     public void disconnect() {
-        if (!disconnected) {
-            disconnected = true;
+        if (disconnected.compareAndSet(false, true)) {
             onDisconnect.accept(this);
             scheduleDrain();
         }
@@ -75,10 +76,10 @@ public final class Subscriber {
 
     /** Writes {@code farewell} in the calling thread and closes the stream: for undeploy, when executors stop. */
     public void close(Frame farewell) {
-        disconnected = true;
+        disconnected.set(true);
         queue.clear();
-        synchronized (sink) {
-            if (!sinkClosed.get()) {
+        synchronized (writeLock) {
+            if (!sinkClosed) {
                 send(farewell);
                 closeSink();
             }
@@ -87,14 +88,21 @@ public final class Subscriber {
 
     private void scheduleDrain() {
         if (draining.compareAndSet(false, true)) {
-            executor.execute(this::drain);
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException undeploying) {
+                disconnected.set(true);
+                synchronized (writeLock) {
+                    closeSink();
+                }
+            }
         }
     }
 
     private void drain() {
-        synchronized (sink) {
+        synchronized (writeLock) {
             Frame event;
-            while (!disconnected && (event = queue.poll()) != null) {
+            while (!disconnected.get() && (event = queue.poll()) != null) {
                 CompletableFuture<?> sent = send(event);
                 if (!sent.isDone()) {
                     sent.whenComplete((ignored, failure) -> afterAsyncSend(failure));
@@ -104,13 +112,13 @@ public final class Subscriber {
                     disconnect();
                 }
             }
-            if (disconnected) {
+            if (disconnected.get()) {
                 closeSink();
                 return;
             }
         }
         draining.set(false);
-        if (disconnected || !queue.isEmpty()) {
+        if (disconnected.get() || !queue.isEmpty()) {
             scheduleDrain();
         }
     }
@@ -119,7 +127,8 @@ public final class Subscriber {
         if (failure != null) {
             disconnect();
         }
-        executor.execute(this::drain);
+        draining.set(false);
+        scheduleDrain();
     }
 
     /**
@@ -135,8 +144,10 @@ public final class Subscriber {
         }
     }
 
+    /** Called holding the write lock. */
     private void closeSink() {
-        if (sinkClosed.compareAndSet(false, true)) {
+        if (!sinkClosed) {
+            sinkClosed = true;
             try {
                 sink.close();
             } catch (RuntimeException requestEnded) {

@@ -6,11 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +38,7 @@ public class TopicRegistry {
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private long lastId;
+    private boolean closed;
 
     @Inject
     Settings settings;
@@ -44,9 +48,8 @@ public class TopicRegistry {
 
     @PostConstruct
     void start() {
-        Duration heartbeatEvery = settings.heartbeat();
-        Duration sweep = heartbeatEvery.dividedBy(2).compareTo(MAX_SWEEP) < 0 ? heartbeatEvery.dividedBy(2) : MAX_SWEEP;
-        scheduler.every(sweep, this::sendHeartbeats);
+        Duration halfHeartbeat = settings.heartbeat().dividedBy(2);
+        scheduler.every(halfHeartbeat.compareTo(MAX_SWEEP) < 0 ? halfHeartbeat : MAX_SWEEP, this::sendHeartbeats);
     }
 
     void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
@@ -65,12 +68,38 @@ public class TopicRegistry {
         return id;
     }
 
-    /** Opens the stream on {@code sink} with {@code retry:} and a comment, then delivers every event of {@code topicNames}. */
-    public synchronized Subscriber subscribe(SseEventSink sink, Set<String> topicNames) {
+    /**
+     * Opens the stream on {@code sink} with a comment and {@code retry:}, then delivers every event of
+     * {@code topicNames}. A client that resumes after {@code lastEventId} and missed events gets {@code reset}:
+     * this node keeps no history yet, so it says so rather than leave a silent gap.
+     */
+    public synchronized Subscriber subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId) {
+        if (closed) {
+            throw new ServiceUnavailableException("sse-hub is shutting down", settings.retryMillis() / 1000 + 1);
+        }
         var subscriber = new Subscriber(sink, topicNames, settings.queueSize(), scheduler::execute, this::unsubscribe);
         subscriber.offer(Frame.retry("sse-hub", jittered(settings.retryMillis())));
+        if (lastEventId != null) {
+            missed(lastEventId, topicNames).ifPresent(reason -> subscriber.offer(Frame.event(Long.toString(lastId), "reset",
+                    Json.createObjectBuilder().add("reason", reason).build().toString())));
+        }
         topicNames.forEach(name -> topics.computeIfAbsent(name, Topic::new).subscribers.add(subscriber));
         return subscriber;
+    }
+
+    /** Why a client that saw {@code lastEventId} cannot be sure it has every event of {@code topicNames}, if it cannot. */
+    private Optional<String> missed(String lastEventId, Set<String> topicNames) {
+        long seen;
+        try {
+            seen = Long.parseLong(lastEventId);
+        } catch (NumberFormatException e) {
+            return Optional.of("unknown Last-Event-ID");
+        }
+        if (seen < 0 || seen > lastId) {
+            return Optional.of("unknown Last-Event-ID");
+        }
+        boolean missedSome = topicNames.stream().map(topics::get).anyMatch(topic -> topic != null && topic.lastId > seen);
+        return missedSome ? Optional.of("events after " + seen + " are not kept") : Optional.empty();
     }
 
     /** Topics with their subscriber counts and last ids, by name. */
@@ -105,6 +134,9 @@ public class TopicRegistry {
      */
     @PreDestroy
     void closeStreams() {
+        synchronized (this) {
+            closed = true;
+        }
         long retry = settings.retryMillis();
         List<Subscriber> open = topics.values().stream().flatMap(topic -> topic.subscribers.stream()).distinct().toList();
         open.forEach(subscriber -> subscriber.close(Frame.retry("shutdown", jittered(retry))));

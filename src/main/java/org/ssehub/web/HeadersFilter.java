@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * Headers every response needs: the page may run only its own scripts and styles (CSP), and the event
@@ -21,7 +22,7 @@ public class HeadersFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         response.setHeader("X-Content-Type-Options", "nosniff");
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = request.getServletPath() + Objects.requireNonNullElse(request.getPathInfo(), "");
         if (path.startsWith("/api/events")) {
             response.setHeader("Cache-Control", "no-cache");
             response.setHeader("X-Accel-Buffering", "no");

@@ -5,6 +5,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Objects;
 
 /**
  * Gives every error answer an RFC 9457 {@code application/problem+json} body saying what was wrong.
@@ -21,9 +22,9 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
         Response.StatusType status = original.getStatusInfo();
         String body = Json.createObjectBuilder()
                 .add("type", "about:blank")
-                .add("title", status.getReasonPhrase())
+                .add("title", Objects.requireNonNullElse(status.getReasonPhrase(), "Error"))
                 .add("status", status.getStatusCode())
-                .add("detail", exception.getMessage())
+                .add("detail", Objects.requireNonNullElse(exception.getMessage(), status.getReasonPhrase() + ""))
                 .build()
                 .toString();
         return Response.fromResponse(original).type(PROBLEM_JSON).entity(body).build();

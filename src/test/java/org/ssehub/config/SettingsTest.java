@@ -42,7 +42,7 @@ class SettingsTest {
 
     @Test
     void aBadNumberNamesTheSetting() {
-        for (String bad : new String[] {"0", "-1", "1s", "ten"}) {
+        for (String bad : new String[] {"0", "-1", "1s", "ten", "86400001", "99999999999999999999"}) {
             var error = assertThrows(IllegalArgumentException.class,
                     () -> Settings.from(Map.of("SSE_TICKER_MILLIS", bad)::get));
             assertTrue(error.getMessage().contains("SSE_TICKER_MILLIS"), error.getMessage());
@@ -50,7 +50,7 @@ class SettingsTest {
     }
 
     @Test
-    void aSystemPropertyOverridesTheEnvironment() {
+    void aSystemPropertyIsReadInLowerCaseWithDots() {
         System.setProperty("sse.queue.size", "7");
         try {
             assertEquals(7, Settings.fromSystem().queueSize());

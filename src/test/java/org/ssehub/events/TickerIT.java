@@ -19,7 +19,7 @@ class TickerIT extends DeployedWar {
             assertTrue(stream.header("content-type").startsWith("text/event-stream"), stream.header("content-type"));
 
             Frame first = stream.next(TIMEOUT);
-            UndeployIT.assertJittered(first.retry());
+            assertJitteredRetry(first.retry());
             assertEquals(List.of(": sse-hub", "retry: " + first.retry()), first.lines(), "a comment and retry at once");
 
             long previous = 0;

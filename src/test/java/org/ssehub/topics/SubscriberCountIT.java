@@ -17,11 +17,10 @@ class SubscriberCountIT extends DeployedWar {
     @Test
     void aClientThatDisconnectsLeavesTheCount() throws Exception {
         String topic = "count-" + UUID.randomUUID();
-        assertEquals(0, subscribers(topic));
-        try (SseStream observer = stream("api/events")) {
-            SseStream leaving = stream("api/events?topic=ticker&topic=" + topic);
+        try (SseStream observer = stream("api/events");
+                SseStream leaving = stream("api/events?topic=ticker&topic=" + topic);
+                SseStream staying = stream("api/events?topic=ticker&topic=" + topic)) {
             leaving.nextEvent(TIMEOUT);
-            SseStream staying = stream("api/events?topic=ticker&topic=" + topic);
             staying.nextEvent(TIMEOUT);
             assertEquals(2, subscribers(topic));
 
