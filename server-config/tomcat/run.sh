@@ -3,6 +3,5 @@
 set -euo pipefail
 home=$1 war=$2 port=$3
 bash "$(dirname "$0")/configure.sh" "$home"
-rm -rf "$home/webapps/ROOT"
 cp "$war" "$home/webapps/ROOT.war"
 CATALINA_OPTS="${CATALINA_OPTS:-} -Dhttp.port=$port -Dshutdown.port=-1" exec bash "$home/bin/catalina.sh" run

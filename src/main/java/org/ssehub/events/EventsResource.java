@@ -2,6 +2,7 @@ package org.ssehub.events;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -40,8 +41,9 @@ public class EventsResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void subscribe(@QueryParam("topic") List<String> topic, @HeaderParam(HttpHeaders.LAST_EVENT_ID_HEADER) String header,
-            @QueryParam("lastEventId") String query, @Context SseEventSink sink) {
-        registry.subscribe(sink, topics(topic), header != null ? header : query);
+            @QueryParam("lastEventId") String query, @Context SseEventSink sink, @Context HttpServletRequest request) {
+        Subscriber subscriber = registry.subscribe(sink, topics(topic), header != null ? header : query);
+        ((StreamEnd) request.getAttribute(StreamEnd.ATTRIBUTE)).attach(subscriber);
     }
 
     private Set<String> topics(List<String> requested) {

@@ -102,14 +102,14 @@ public final class Subscriber {
     private void drain() {
         synchronized (writeLock) {
             Frame event;
-            while (!disconnected.get() && (event = queue.poll()) != null) {
+            while (!disconnected.get() && !sinkClosed && (event = queue.poll()) != null) {
                 CompletableFuture<?> sent = send(event);
                 if (!sent.isDone()) {
                     sent.whenComplete((ignored, failure) -> afterAsyncSend(failure));
                     return;
                 }
                 if (sent.isCompletedExceptionally()) {
-                    disconnect();
+                    requestEnded();
                 }
             }
             if (disconnected.get()) {
@@ -125,7 +125,7 @@ public final class Subscriber {
 
     private void afterAsyncSend(Throwable failure) {
         if (failure != null) {
-            disconnect();
+            requestEnded();
         }
         draining.set(false);
         scheduleDrain();
@@ -144,7 +144,18 @@ public final class Subscriber {
         }
     }
 
-    /** Called holding the write lock. */
+    /**
+     * The container ended the request, or a write failed: the sink must never be touched again, since its
+     * response may be recycled for another connection. Waits for a write in progress to finish.
+     */
+    void requestEnded() {
+        synchronized (writeLock) {
+            sinkClosed = true;
+        }
+        disconnect();
+    }
+
+    /** Called holding the write lock; a sink whose request ended is left alone. */
     private void closeSink() {
         if (!sinkClosed) {
             sinkClosed = true;
