@@ -1,13 +1,21 @@
-// sse-hub client: subscribes to topics over EventSource and renders each event as text.
+// sse-hub client: subscribes to topics over EventSource, renders each event as text, and publishes from a form.
 
 const DEFAULT_TOPICS = ['ticker'];
+const MAX_TOPICS = 32;
+const TOPIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MAX_EVENT_NAME = 64;
+const RESET = 'reset';
 const MAX_EVENTS = 100;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_FACTOR = 2;
 const BACKOFF_CAP_MS = 30000;
 const STATES = ['connecting', 'open', 'reconnecting'];
 
+// The one open stream and its reconnect state; lastEventId belongs to the current topics only.
 const connection = {
+  source: null,
+  topics: [],
+  eventNames: new Set(),
   lastEventId: '',
   attempt: 0,
   timer: 0,
@@ -19,37 +27,62 @@ function subscribedTopics() {
   return topics.length > 0 ? topics : DEFAULT_TOPICS;
 }
 
-// Relative stream URL (any context root works), resuming after lastEventId if known.
-function streamUrl(topics, lastEventId) {
+// ?topic=a&topic=b for a list of topics.
+function topicsQuery(topics) {
   const params = new URLSearchParams();
   topics.forEach((topic) => params.append('topic', topic));
+  return params;
+}
+
+// Relative stream URL (any context root works), resuming after lastEventId if known.
+function streamUrl(topics, lastEventId) {
+  const params = topicsQuery(topics);
   if (lastEventId) {
     params.set('lastEventId', lastEventId);
   }
   return `api/events?${params}`;
 }
 
-// Opens a stream with one listener per topic (the event name is the topic) and one for reset.
-function connect(topics) {
-  const source = new EventSource(streamUrl(topics, connection.lastEventId));
-  source.addEventListener('open', onOpen);
-  source.addEventListener('error', () => onError(source, topics));
-  topics.forEach((topic) => source.addEventListener(topic, onTopicEvent));
-  source.addEventListener('reset', onReset);
+// Opens a stream of the current topics, listening for each topic, each name published from the form, and reset.
+function connect() {
+  const source = new EventSource(streamUrl(connection.topics, connection.lastEventId));
+  connection.source = source;
+  source.addEventListener('open', (event) => onOpen(source, event));
+  source.addEventListener('error', (event) => onError(source, event));
+  connection.topics.forEach((topic) => listen(source, topic));
+  connection.eventNames.forEach((name) => listen(source, name));
+  source.addEventListener(RESET, onReset);
+}
+
+// Shows events of this name; the same listener added twice counts once, and reset has its own.
+function listen(source, name) {
+  if (name !== RESET) {
+    source.addEventListener(name, onTopicEvent);
+  }
+}
+
+// True for an event of the current stream; a server event named "open" or "error" is a MessageEvent, not a state change.
+function isCurrentState(source, event) {
+  return source === connection.source && !(event instanceof MessageEvent);
 }
 
 // A successful open forgets earlier failures.
-function onOpen() {
-  connection.attempt = 0;
-  showStatus('open');
+function onOpen(source, event) {
+  if (isCurrentState(source, event)) {
+    connection.attempt = 0;
+    showStatus('open');
+  }
 }
 
 // While CONNECTING the browser retries by itself; once CLOSED it has given up, so we retry.
-function onError(source, topics) {
+function onError(source, event) {
+  if (!isCurrentState(source, event)) {
+    return;
+  }
   showStatus('reconnecting');
   if (source.readyState === EventSource.CLOSED) {
     source.close();
-    scheduleReconnect(topics);
+    scheduleReconnect();
   }
 }
 
@@ -60,11 +93,33 @@ function backoffDelay(attempt) {
 }
 
 // Reconnects after the next backoff delay; the new URL carries the last id seen.
-function scheduleReconnect(topics) {
+function scheduleReconnect() {
   const delay = backoffDelay(connection.attempt);
   connection.attempt += 1;
   clearTimeout(connection.timer);
-  connection.timer = setTimeout(() => connect(topics), delay);
+  connection.timer = setTimeout(connect, delay);
+}
+
+// Replaces the subscription: the old stream and its last id are dropped, the list starts empty.
+function subscribe(topics) {
+  connection.source?.close();
+  clearTimeout(connection.timer);
+  Object.assign(connection, { source: null, topics, lastEventId: '', attempt: 0 });
+  document.getElementById('events').replaceChildren();
+  showText('note', '');
+  showTopics(topics);
+  showStatus('connecting');
+  connect();
+}
+
+// Listens for an event name chosen in the publish form, now and after every reconnect.
+function listenFor(name) {
+  if (name && !connection.eventNames.has(name)) {
+    connection.eventNames.add(name);
+    if (connection.source) {
+      listen(connection.source, name);
+    }
+  }
 }
 
 // Remembers the id of the latest event so a reconnect resumes after it.
@@ -74,17 +129,27 @@ function rememberId(event) {
   }
 }
 
+// True for a server event of the current stream (not a connection error, not a closed stream's leftover).
+function isCurrentMessage(event) {
+  return event instanceof MessageEvent && event.target === connection.source;
+}
+
 // Shows one topic event at the top of the list.
 function onTopicEvent(event) {
-  rememberId(event);
-  prependEntry(renderEntry(event));
+  if (isCurrentMessage(event)) {
+    rememberId(event);
+    prependEntry(renderEntry(event));
+  }
 }
 
 // The server could not resume from our id: drop the stale list and say so.
 function onReset(event) {
+  if (!isCurrentMessage(event)) {
+    return;
+  }
   rememberId(event);
   document.getElementById('events').replaceChildren();
-  showNote(`The server could not resume the stream (${reasonOf(event.data)}); older events were cleared.`);
+  showText('note', `The server could not resume the stream (${reasonOf(event.data)}); older events were cleared.`);
 }
 
 // The message of a {"message": ...} payload; any other payload is shown as it came.
@@ -136,19 +201,157 @@ function showStatus(state) {
   status.classList.add(state);
 }
 
-// Shows a note above the list.
-function showNote(text) {
-  const note = document.getElementById('note');
-  note.textContent = text;
-  note.hidden = false;
+// Shows a text in the element with this id, hiding the element when the text is empty.
+function showText(id, text) {
+  const element = document.getElementById(id);
+  element.textContent = text;
+  element.hidden = text === '';
 }
 
-// Entry point: name the topics and connect.
+// Names the subscribed topics in the header and offers them in the publish form's topic field.
+function showTopics(topics) {
+  document.getElementById('topics').textContent = topics.join(', ');
+  const options = topics.map((topic) => {
+    const option = document.createElement('option');
+    option.value = topic;
+    return option;
+  });
+  document.getElementById('subscribed-topics').replaceChildren(...options);
+}
+
+// The distinct names in the picker's text, separated by commas or white space.
+function topicNames(text) {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+}
+
+// What is wrong with a list of topic names, or '' if nothing is.
+function topicsProblem(names) {
+  const invalid = names.filter((name) => !TOPIC_NAME.test(name));
+  if (names.length === 0) {
+    return 'Enter at least one topic name.';
+  }
+  if (invalid.length > 0) {
+    return `Not a valid topic name: ${invalid.join(', ')}. Names are 1 to 64 of A-Z a-z 0-9 . _ - and start with a letter or digit.`;
+  }
+  if (names.length > MAX_TOPICS) {
+    return `At most ${MAX_TOPICS} topics per subscription (${names.length} given).`;
+  }
+  return '';
+}
+
+// What is wrong with an event name typed in the publish form, or '' if nothing is (empty means the topic).
+function eventNameProblem(name) {
+  if (name.length > MAX_EVENT_NAME || /\p{Cc}/u.test(name)) {
+    return `Event names are at most ${MAX_EVENT_NAME} characters without control characters.`;
+  }
+  return name === RESET ? '"reset" is reserved for the server.' : '';
+}
+
+// The topic picker: checks the names, then subscribes to them and puts them in the page URL.
+function onTopicsSubmit(event) {
+  event.preventDefault();
+  const names = topicNames(document.getElementById('topics-input').value);
+  const problem = topicsProblem(names);
+  showText('topics-message', problem);
+  if (problem) {
+    return;
+  }
+  history.replaceState(null, '', `?${topicsQuery(names)}`);
+  document.getElementById('publish-topic').value = names[0];
+  subscribe(names);
+}
+
+// The publish form's fields; the token is read here and nowhere else.
+function publishFields() {
+  return {
+    topic: document.getElementById('publish-topic').value.trim(),
+    event: document.getElementById('publish-event').value.trim(),
+    data: document.getElementById('publish-data').value,
+    json: document.getElementById('publish-json').checked,
+    token: document.getElementById('publish-token').value.trim(),
+  };
+}
+
+// The JSON body {"event": ..., "data": ...} (event only if named), or a problem if the data is not JSON.
+function jsonBody(fields) {
+  let data;
+  try {
+    data = JSON.parse(fields.data);
+  } catch (error) {
+    return { problem: `The data is not valid JSON (${error.message}); nothing was sent.` };
+  }
+  return { body: JSON.stringify(fields.event ? { event: fields.event, data } : { data }) };
+}
+
+// The fetch URL and options for the form's fields, or a problem to show instead of sending.
+function publishRequest(fields) {
+  const problem = topicsProblem([fields.topic]) || eventNameProblem(fields.event);
+  if (problem) {
+    return { problem };
+  }
+  const headers = fields.token ? { Authorization: `Bearer ${fields.token}` } : {};
+  const url = `api/topics/${encodeURIComponent(fields.topic)}/events`;
+  if (fields.json) {
+    const { body, problem: notJson } = jsonBody(fields);
+    return notJson ? { problem: notJson }
+      : { url, init: { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body } };
+  }
+  const query = fields.event ? `?${new URLSearchParams({ event: fields.event })}` : '';
+  return {
+    url: url + query,
+    init: { method: 'POST', headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }, body: fields.data },
+  };
+}
+
+// One line of text for a publish answer: the new id, or the problem's status, title and detail.
+async function outcomeOf(response) {
+  const body = await response.json().catch(() => null);
+  if (response.ok) {
+    return `published as id ${body?.id ?? '(none given)'}`;
+  }
+  const title = body?.title || response.statusText;
+  return body?.detail ? `${response.status} ${title}: ${body.detail}` : `${response.status} ${title}`;
+}
+
+// Shows the outcome of publishing, styled as success or error.
+function showResult(text, kind) {
+  const result = document.getElementById('publish-result');
+  result.textContent = text;
+  result.classList.toggle('ok', kind === 'ok');
+  result.classList.toggle('error', kind === 'error');
+}
+
+// The publish form: checks the fields, listens for the event name, posts, and shows the outcome.
+async function onPublishSubmit(event) {
+  event.preventDefault();
+  const fields = publishFields();
+  const request = publishRequest(fields);
+  if (request.problem) {
+    showResult(request.problem, 'error');
+    return;
+  }
+  listenFor(fields.event);
+  const button = document.getElementById('publish-submit');
+  button.disabled = true;
+  showResult('publishing…', '');
+  try {
+    const response = await fetch(request.url, request.init);
+    showResult(await outcomeOf(response), response.ok ? 'ok' : 'error');
+  } catch (error) {
+    showResult(`Not published: ${error.message}`, 'error');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// Entry point: fill in the forms, wire them, and connect.
 function start() {
   const topics = subscribedTopics();
-  document.getElementById('topics').textContent = topics.join(', ');
-  showStatus('connecting');
-  connect(topics);
+  document.getElementById('topics-input').value = topics.join(', ');
+  document.getElementById('publish-topic').value = topics[0];
+  document.getElementById('topics-form').addEventListener('submit', onTopicsSubmit);
+  document.getElementById('publish-form').addEventListener('submit', onPublishSubmit);
+  subscribe(topics);
 }
 
 start();

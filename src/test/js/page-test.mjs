@@ -1,5 +1,6 @@
 // Headless-browser test of the client page against a running sse-hub.
 // Usage: node page-test.mjs <baseUrl>   (baseUrl ends with '/', e.g. http://127.0.0.1:8080/sse-hub/)
+// Publishing uses the token in SSE_TEST_TOKEN (default: it-publish-token, as the test servers run).
 // The page is loaded through a TCP forwarder owned by this test, so that the live stream can be
 // cut for real (DevTools offline emulation does not end a response that is already streaming).
 import net from 'node:net';
@@ -10,6 +11,8 @@ const FIRST_EVENTS_TIMEOUT_MS = 15_000;
 const STEP_TIMEOUT_MS = 15_000;
 const RECONNECT_TIMEOUT_MS = 40_000;
 const REFUSALS = 2;
+const TOKEN = process.env.SSE_TEST_TOKEN || 'it-publish-token';
+const MARKUP = '<img src=x onerror=alert(1)>';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -21,11 +24,20 @@ if (!baseUrl || !baseUrl.endsWith('/')) {
   process.exit(2);
 }
 const streamPath = new URL('api/events', baseUrl).pathname;
+const topicsPath = new URL('api/topics/', baseUrl).pathname;
+const freshTopic = `page-${Math.random().toString(36).slice(2, 10)}`;
+const otherTopic = `${freshTopic}.b`;
 
 const CHECKS = [
   ['page loads without console errors, page errors or CSP violations', checkLoads],
   ['status becomes open and ticker events arrive, newest first, text from data', checkFirstEvents],
   ['after a drop and 503s the page reconnects by itself and resumes from its last id', checkGiveUpAndReconnect],
+  ['the topic picker refuses invalid names, then subscribes afresh: URL, list, stream and publish topic follow', checkTopicPicker],
+  ['publishing text from the form shows its id; the entry arrives on top, named after the topic, text as sent', checkPublishText],
+  ['an event name chosen in the form is listened for: a "headline" entry arrives', checkPublishEventName],
+  ['a wrong token shows the 401 problem\'s status and detail, and adds no entry', checkWrongToken],
+  ['data that looks like markup is shown as literal text, no element is made from it', checkMarkupIsText],
+  ['JSON data is sent as JSON (to the second topic); invalid JSON shows a message and is not sent', checkJson],
   ['no page errors or CSP violations during the whole run', checkNoErrorsOverall],
 ];
 
@@ -36,6 +48,7 @@ const run = {
   pageErrors: [],
   cspViolations: [],
   streamRequests: [],
+  publishRequests: [],
   tickerMessages: new Map(),
   passed: 0,
   finished: false,
@@ -74,6 +87,12 @@ function isStreamUrl(url) {
   return new URL(url).pathname === streamPath;
 }
 
+// True for a URL of the publish endpoint (api/topics/{topic}/events) under the base URL.
+function isPublishUrl(url) {
+  const { pathname } = new URL(url);
+  return pathname.startsWith(topicsPath) && pathname.endsWith('/events');
+}
+
 // Compares two event ids: plain numbers, or Redis-style "millis-seq".
 function compareIds(a, b) {
   const pa = String(a).split('-').map(BigInt);
@@ -110,6 +129,65 @@ async function waitForStatus(state, timeout) {
     const status = document.getElementById('status');
     return status && status.textContent.trim() === s && status.classList.contains(s);
   }, state, { timeout });
+}
+
+// What the topic picker and its surroundings show.
+async function pickerState() {
+  return run.page.evaluate(() => ({
+    input: document.getElementById('topics-input').value,
+    topics: document.getElementById('topics').textContent,
+    message: document.getElementById('topics-message').textContent,
+    messageHidden: document.getElementById('topics-message').hidden,
+    publishTopic: document.getElementById('publish-topic').value,
+    search: location.search,
+    entries: document.querySelectorAll('#events li').length,
+  }));
+}
+
+// Submits the topic picker with this text.
+async function subscribeWith(text) {
+  await run.page.fill('#topics-input', text);
+  await run.page.click('#topics-submit');
+}
+
+// Fills in the publish form and submits it.
+async function submitPublish({ topic = freshTopic, event = '', data, json = false, token = TOKEN }) {
+  await run.page.fill('#publish-topic', topic);
+  await run.page.fill('#publish-event', event);
+  await run.page.fill('#publish-data', data);
+  await run.page.setChecked('#publish-json', json);
+  await run.page.fill('#publish-token', token);
+  await run.page.click('#publish-submit');
+}
+
+// Publishes from the form; returns the server's answer as status and parsed body.
+async function publishFromForm(fields) {
+  const answer = run.page.waitForResponse((response) => response.request().method() === 'POST'
+    && isPublishUrl(response.url()), { timeout: STEP_TIMEOUT_MS });
+  await submitPublish(fields);
+  const response = await answer;
+  return { status: response.status(), body: await response.json().catch(() => null) };
+}
+
+// Waits until #publish-result contains all of these texts.
+async function waitForResult(...texts) {
+  await run.page.waitForFunction((wanted) => {
+    const shown = document.getElementById('publish-result').textContent;
+    return wanted.every((text) => shown.includes(text));
+  }, texts, { timeout: STEP_TIMEOUT_MS }).catch(async () => {
+    const shown = await run.page.$eval('#publish-result', (result) => result.textContent);
+    assert(false, `the publish result "${shown}" does not show ${JSON.stringify(texts)}`);
+  });
+}
+
+// Waits until the top entry of the list has this id; returns the entries, top first.
+async function waitForTopEntry(id) {
+  await run.page.waitForFunction((wanted) => document.querySelector('#events li')?.dataset.id === wanted,
+    id, { timeout: STEP_TIMEOUT_MS }).catch(async () => {
+    const top = (await shownEvents())[0];
+    assert(false, `entry ${id} did not come to the top of the list; the top is ${JSON.stringify(top)}`);
+  });
+  return shownEvents();
 }
 
 // Reads the stream from Node, independently of the browser, to learn each ticker id's message.
@@ -217,7 +295,121 @@ async function checkGiveUpAndReconnect() {
   await run.page.unrouteAll();
 }
 
-// Check 4: the failures caused on purpose made no script error or CSP violation.
+// Check 4: an invalid name changes nothing; valid names replace the subscription, forgetting the old id and list.
+async function checkTopicPicker() {
+  const initial = await pickerState();
+  assert(initial.input === 'ticker', `the picker starts with "${initial.input}", not the page's topic "ticker"`);
+  assert(initial.publishTopic === 'ticker', `the publish topic starts as "${initial.publishTopic}"`);
+
+  await subscribeWith(`${freshTopic}, bad/name`);
+  await run.page.locator('#topics-message').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  const refused = await pickerState();
+  assert(refused.message.includes('bad/name'), `the message "${refused.message}" does not name the invalid topic`);
+  assert(refused.search === '' && refused.topics === 'ticker', `an invalid name still resubscribed: ${refused.search}`);
+
+  const requestsBefore = run.streamRequests.length;
+  const wanted = [freshTopic, otherTopic];
+  await subscribeWith(`${freshTopic}, ${otherTopic} ${freshTopic}`);
+  await run.page.waitForFunction((text) => document.getElementById('topics').textContent === text,
+    wanted.join(', '), { timeout: STEP_TIMEOUT_MS });
+  await waitForStatus('open', STEP_TIMEOUT_MS);
+  const after = await pickerState();
+  assert(after.search === `?topic=${freshTopic}&topic=${otherTopic}`, `the page URL became ${after.search}`);
+  assert(after.messageHidden, 'the message about the invalid name is still shown');
+  assert(after.entries === 0, `${after.entries} entries of the old subscription are still listed`);
+  assert(after.publishTopic === freshTopic, `the publish topic is "${after.publishTopic}", not the first subscribed`);
+
+  const asksFor = (url) => new URL(url).searchParams.getAll('topic').join() === wanted.join();
+  await waitUntil(() => run.streamRequests.slice(requestsBefore).some(asksFor), STEP_TIMEOUT_MS,
+    `no stream request for ${wanted}; requests: ${run.streamRequests.slice(requestsBefore)}`);
+  const requests = run.streamRequests.slice(requestsBefore);
+  assert(requests.every(asksFor), `a stream of other topics was requested: ${requests}`);
+  assert(requests.every((url) => !new URL(url).searchParams.has('lastEventId')), `the old lastEventId was sent: ${requests}`);
+}
+
+// Check 5: text/plain without an event name: the id is shown, and the entry is named after the topic.
+async function checkPublishText() {
+  let disabledWhileSending = null;
+  await run.page.route((url) => isPublishUrl(url.href), async (route) => {
+    disabledWhileSending = await run.page.$eval('#publish-submit', (button) => button.disabled);
+    await route.continue();
+  });
+  const { status, body } = await publishFromForm({ data: 'hello\nworld' });
+  await run.page.unrouteAll();
+  assert(status === 201, `POST answered ${status} ${JSON.stringify(body)}`);
+  await waitForResult(`published as id ${body.id}`);
+  const [top] = await waitForTopEntry(body.id);
+  assert(top.event === freshTopic, `the entry's event name is "${top.event}", not the topic`);
+  assert(top.message === 'hello\nworld', `the entry shows ${JSON.stringify(top.message)}`);
+
+  const sent = run.publishRequests.at(-1);
+  assert(sent.contentType.startsWith('text/plain') && sent.body === 'hello\nworld', `sent ${sent.contentType}: ${sent.body}`);
+  assert(disabledWhileSending === true, 'the Publish button was not disabled while sending');
+  assert(!(await run.page.$eval('#publish-submit', (button) => button.disabled)), 'the Publish button stayed disabled');
+  const leaked = await run.page.evaluate((token) => localStorage.length + sessionStorage.length > 0
+    || location.href.includes(token), TOKEN);
+  assert(!leaked && run.publishRequests.every((r) => !r.url.includes(TOKEN)), 'the token was stored or put in a URL');
+}
+
+// Check 6: an event name other than the topic reaches the page because the page listens for it.
+async function checkPublishEventName() {
+  const { status, body } = await publishFromForm({ event: 'headline', data: 'Extra! Extra!' });
+  assert(status === 201, `POST answered ${status} ${JSON.stringify(body)}`);
+  const [top] = await waitForTopEntry(body.id);
+  assert(top.event === 'headline', `the entry's event name is "${top.event}"`);
+  assert(top.message === 'Extra! Extra!', `the entry shows ${JSON.stringify(top.message)}`);
+}
+
+// Check 7: the refused publication shows the server's problem; the next accepted one is the only new entry.
+async function checkWrongToken() {
+  const countBefore = (await shownEvents()).length;
+  const refusedData = `refused ${freshTopic}`;
+  const refused = await publishFromForm({ data: refusedData, token: 'wrong-token' });
+  assert(refused.status === 401, `a wrong token was answered ${refused.status}`);
+  assert(refused.body?.detail, `the 401 answer has no problem detail: ${JSON.stringify(refused.body)}`);
+  await waitForResult('401', refused.body.title, refused.body.detail);
+
+  // Events arrive in id order: had the refused one been published, it would come before this one.
+  const { body } = await publishFromForm({ data: 'after the refusal' });
+  const events = await waitForTopEntry(body.id);
+  assert(events.length === countBefore + 1, `${events.length - countBefore} entries were added, not 1`);
+  assert(events.every((e) => e.message !== refusedData), 'the refused data is listed');
+}
+
+// Check 8: markup in the data stays text.
+async function checkMarkupIsText() {
+  const { status, body } = await publishFromForm({ data: MARKUP });
+  assert(status === 201, `POST answered ${status} ${JSON.stringify(body)}`);
+  await waitForTopEntry(body.id);
+  const shown = await run.page.$eval('#events li .event-message', (span) => ({
+    text: span.textContent,
+    children: span.children.length,
+  }));
+  assert(shown.text === MARKUP && shown.children === 0, `the entry shows "${shown.text}" with ${shown.children} elements`);
+  const made = await run.page.$$eval('#events img, #events script', (elements) => elements.length);
+  assert(made === 0, `${made} elements were made from the data`);
+}
+
+// Check 9: "send as JSON" posts {"data": ...}; invalid JSON is refused by the page, before any request.
+async function checkJson() {
+  const sentBefore = run.publishRequests.length;
+  await submitPublish({ topic: otherTopic, data: '{"message": oops', json: true });
+  await run.page.waitForFunction(() => {
+    const result = document.getElementById('publish-result');
+    return result.classList.contains('error') && result.textContent.includes('JSON');
+  }, null, { timeout: STEP_TIMEOUT_MS });
+
+  const { status, body } = await publishFromForm({ topic: otherTopic, data: '{"message": "sent as JSON"}', json: true });
+  assert(status === 201, `POST answered ${status} ${JSON.stringify(body)}`);
+  const [top] = await waitForTopEntry(body.id);
+  assert(top.event === otherTopic && top.message === 'sent as JSON', `the entry is ${JSON.stringify(top)}`);
+  const sent = run.publishRequests.slice(sentBefore);
+  assert(sent.length === 1, `${sent.length} requests were sent; the invalid JSON must not be`);
+  assert(sent[0].contentType.startsWith('application/json')
+    && JSON.stringify(JSON.parse(sent[0].body)) === '{"data":{"message":"sent as JSON"}}', `sent ${sent[0].body}`);
+}
+
+// Check 10: the failures caused on purpose made no script error or CSP violation.
 async function checkNoErrorsOverall() {
   const problems = [...run.pageErrors, ...run.cspViolations];
   assert(problems.length === 0, problems.join(' | '));
@@ -232,7 +424,7 @@ async function waitUntil(condition, timeout, message) {
   }
 }
 
-// Opens the page with listeners for console errors, page errors, CSP violations and stream requests.
+// Opens the page with listeners for console errors, page errors, CSP violations, stream and publish requests.
 async function openPage(browser) {
   const page = await browser.newPage({ ignoreHTTPSErrors: true });
   await page.addInitScript(() => {
@@ -249,6 +441,8 @@ async function openPage(browser) {
   page.on('request', (request) => {
     if (isStreamUrl(request.url())) {
       run.streamRequests.push(request.url());
+    } else if (request.method() === 'POST' && isPublishUrl(request.url())) {
+      run.publishRequests.push({ url: request.url(), contentType: request.headers()['content-type'] ?? '', body: request.postData() });
     }
   });
   return page;

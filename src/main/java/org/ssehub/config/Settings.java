@@ -16,7 +16,13 @@ public record Settings(
         long retryMillis,
         Duration tickerPeriod,
         int maxTopicsPerSubscription,
-        int queueSize) {
+        int queueSize,
+        int historySize,
+        Duration historyAge,
+        int maxPayloadBytes,
+        String publishToken,
+        String jwtSecret,
+        String jwtPublicKey) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -26,7 +32,24 @@ public record Settings(
                 reader.positive("SSE_RETRY_MILLIS", 3000, 3_600_000),
                 Duration.ofMillis(reader.positive("SSE_TICKER_MILLIS", 1000, 86_400_000)),
                 (int) reader.positive("SSE_MAX_TOPICS_PER_SUBSCRIPTION", 32, 1024),
-                (int) reader.positive("SSE_QUEUE_SIZE", 1000, 1_000_000));
+                (int) reader.positive("SSE_QUEUE_SIZE", 1000, 1_000_000),
+                (int) reader.positive("SSE_HISTORY_SIZE", 1000, 1_000_000),
+                Duration.ofSeconds(reader.positive("SSE_HISTORY_SECONDS", 3600, 7 * 86_400)),
+                (int) reader.positive("SSE_MAX_PAYLOAD_BYTES", 65_536, 16 * 1024 * 1024),
+                reader.text("SSE_PUBLISH_TOKEN"),
+                reader.text("SSE_JWT_SECRET"),
+                reader.text("SSE_JWT_PUBLIC_KEY"));
+    }
+
+    /** Secrets stay out of logs. */
+    @Override
+    public String toString() {
+        return "Settings[allowedOrigins=" + allowedOrigins + ", heartbeat=" + heartbeat + ", retryMillis=" + retryMillis
+                + ", tickerPeriod=" + tickerPeriod + ", maxTopicsPerSubscription=" + maxTopicsPerSubscription
+                + ", queueSize=" + queueSize + ", historySize=" + historySize + ", historyAge=" + historyAge
+                + ", maxPayloadBytes=" + maxPayloadBytes + ", publishToken=" + (publishToken == null ? "unset" : "set")
+                + ", jwtSecret=" + (jwtSecret == null ? "unset" : "set")
+                + ", jwtPublicKey=" + (jwtPublicKey == null ? "unset" : "set") + "]";
     }
 
     /** System property first, then the environment. */
@@ -45,6 +68,12 @@ public record Settings(
                 return List.of();
             }
             return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** The value, or null if unset or blank. */
+        String text(String name) {
+            String value = source.apply(name);
+            return value == null || value.isBlank() ? null : value.trim();
         }
 
         long positive(String name, long defaultValue, long max) {

@@ -16,9 +16,9 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.ssehub.config.Settings;
 import org.ssehub.ticker.Ticker;
+import org.ssehub.topics.TopicNames;
 import org.ssehub.topics.TopicRegistry;
 
 /**
@@ -29,8 +29,6 @@ import org.ssehub.topics.TopicRegistry;
 @RequestScoped
 @Path("events")
 public class EventsResource {
-
-    static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     @Inject
     TopicRegistry registry;
@@ -52,10 +50,7 @@ public class EventsResource {
         }
         Set<String> topics = new LinkedHashSet<>();
         for (String name : requested) {
-            if (!TOPIC_NAME.matcher(name).matches()) {
-                throw new BadRequestException("topic names are 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit");
-            }
-            topics.add(name);
+            topics.add(TopicNames.requireValid(name));
         }
         if (topics.size() > settings.maxTopicsPerSubscription()) {
             throw new BadRequestException("at most " + settings.maxTopicsPerSubscription() + " topics per subscription");

@@ -10,6 +10,7 @@ import jakarta.json.Json;
 import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +35,12 @@ public class TopicRegistry {
 
     private static final Logger LOG = Logger.getLogger(TopicRegistry.class.getName());
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
-    private static final Frame HEARTBEAT = Frame.comment("");
+    private static final Frame HEARTBEAT = Frame.comment("heartbeat");
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
-    private long lastId;
+    /** Ids continue from the clock at start, so an id from before a restart is recognised as unknown. */
+    private final long firstId = System.currentTimeMillis() * 1000;
+    private long lastId = firstId;
     private boolean closed;
 
     @Inject
@@ -49,7 +52,7 @@ public class TopicRegistry {
     @PostConstruct
     void start() {
         Duration halfHeartbeat = settings.heartbeat().dividedBy(2);
-        scheduler.every(halfHeartbeat.compareTo(MAX_SWEEP) < 0 ? halfHeartbeat : MAX_SWEEP, this::sendHeartbeats);
+        scheduler.every(halfHeartbeat.compareTo(MAX_SWEEP) < 0 ? halfHeartbeat : MAX_SWEEP, this::sweep);
     }
 
     void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
@@ -59,47 +62,68 @@ public class TopicRegistry {
     /** Publishes {@code data} as event {@code name} on {@code topicName}; answers the id it was given. */
     public synchronized long publish(String topicName, String name, String data) {
         long id = ++lastId;
-        Topic topic = topics.computeIfAbsent(topicName, Topic::new);
+        Frame event = Frame.event(Long.toString(id), name, data);
+        Topic topic = topic(topicName);
         topic.lastId = id;
-        if (!topic.subscribers.isEmpty()) {
-            Frame event = Frame.event(Long.toString(id), name, data);
-            topic.subscribers.forEach(subscriber -> subscriber.offer(event));
-        }
+        topic.history.add(id, event, System.nanoTime());
+        topic.subscribers.forEach(subscriber -> subscriber.offer(event));
         return id;
     }
 
     /**
-     * Opens the stream on {@code sink} with a comment and {@code retry:}, then delivers every event of
-     * {@code topicNames}. A client that resumes after {@code lastEventId} and missed events gets {@code reset}:
-     * this node keeps no history yet, so it says so rather than leave a silent gap.
+     * Opens the stream on {@code sink} with a comment and {@code retry:}, replays what {@code topicNames} published
+     * after {@code lastEventId} and then delivers every new event. Replay and registration happen under the lock
+     * that publishing takes, so nothing is missed or sent twice in between. An id that is malformed, unknown or
+     * older than the history gets {@code event: reset} instead, carrying the id to resume from.
      */
     public synchronized Subscriber subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId) {
         if (closed) {
             throw new ServiceUnavailableException("sse-hub is shutting down", settings.retryMillis() / 1000 + 1);
         }
-        var subscriber = new Subscriber(sink, topicNames, settings.queueSize(), scheduler::execute, this::unsubscribe);
-        subscriber.offer(Frame.retry("sse-hub", jittered(settings.retryMillis())));
+        List<Frame> backlog = new ArrayList<>();
+        backlog.add(Frame.retry("sse-hub", jittered(settings.retryMillis())));
         if (lastEventId != null) {
-            missed(lastEventId, topicNames).ifPresent(reason -> subscriber.offer(Frame.event(Long.toString(lastId), "reset",
-                    Json.createObjectBuilder().add("reason", reason).build().toString())));
+            backlog.addAll(replay(lastEventId, topicNames));
         }
-        topicNames.forEach(name -> topics.computeIfAbsent(name, Topic::new).subscribers.add(subscriber));
+        var subscriber = new Subscriber(sink, topicNames, settings.queueSize() + backlog.size(), scheduler::execute,
+                this::unsubscribe);
+        backlog.forEach(subscriber::offer);
+        topicNames.forEach(name -> topic(name).subscribers.add(subscriber));
         return subscriber;
     }
 
-    /** Why a client that saw {@code lastEventId} cannot be sure it has every event of {@code topicNames}, if it cannot. */
-    private Optional<String> missed(String lastEventId, Set<String> topicNames) {
+    /** The events of {@code topicNames} after {@code lastEventId} in id order, or a {@code reset} if they cannot all be had. */
+    private List<Frame> replay(String lastEventId, Set<String> topicNames) {
         long seen;
         try {
             seen = Long.parseLong(lastEventId);
         } catch (NumberFormatException e) {
-            return Optional.of("unknown Last-Event-ID");
+            return List.of(reset("unknown Last-Event-ID"));
         }
-        if (seen < 0 || seen > lastId) {
-            return Optional.of("unknown Last-Event-ID");
+        if (seen < firstId || seen > lastId) {
+            return List.of(reset("unknown Last-Event-ID"));
         }
-        boolean missedSome = topicNames.stream().map(topics::get).anyMatch(topic -> topic != null && topic.lastId > seen);
-        return missedSome ? Optional.of("events after " + seen + " are not kept") : Optional.empty();
+        List<History.Entry> missed = new ArrayList<>();
+        for (String name : topicNames) {
+            Topic topic = topics.get(name);
+            if (topic != null) {
+                Optional<List<History.Entry>> kept = topic.history.after(seen);
+                if (kept.isEmpty()) {
+                    return List.of(reset("events after " + seen + " are no longer kept"));
+                }
+                missed.addAll(kept.get());
+            }
+        }
+        missed.sort(Comparator.comparingLong(History.Entry::id));
+        return missed.stream().map(History.Entry::frame).toList();
+    }
+
+    private Frame reset(String reason) {
+        return Frame.event(Long.toString(lastId), "reset", Json.createObjectBuilder().add("reason", reason).build().toString());
+    }
+
+    private Topic topic(String name) {
+        return topics.computeIfAbsent(name, n -> new Topic(n, new History(settings.historySize(), settings.historyAge().toNanos())));
     }
 
     /** Topics with their subscriber counts and last ids, by name. */
@@ -122,9 +146,16 @@ public class TopicRegistry {
         }
     }
 
-    private void sendHeartbeats() {
+    /** Sends heartbeats on idle streams and drops history that has grown too old. */
+    private void sweep() {
         long idleNanos = settings.heartbeat().toNanos();
         topics.values().forEach(topic -> topic.subscribers.forEach(s -> s.offerIfIdle(HEARTBEAT, idleNanos)));
+        trimHistories();
+    }
+
+    private synchronized void trimHistories() {
+        long now = System.nanoTime();
+        topics.values().forEach(topic -> topic.history.trim(now));
     }
 
     /**
@@ -150,11 +181,13 @@ public class TopicRegistry {
 
     private static final class Topic {
         final String name;
+        final History history;
         final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
         volatile long lastId;
 
-        Topic(String name) {
+        Topic(String name, History history) {
             this.name = name;
+            this.history = history;
         }
     }
 }

@@ -20,6 +20,8 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(1), settings.tickerPeriod());
         assertEquals(32, settings.maxTopicsPerSubscription());
         assertEquals(1000, settings.queueSize());
+        assertEquals(1000, settings.historySize());
+        assertEquals(Duration.ofHours(1), settings.historyAge());
     }
 
     @Test
@@ -30,7 +32,9 @@ class SettingsTest {
                 "SSE_RETRY_MILLIS", "1500",
                 "SSE_TICKER_MILLIS", "250",
                 "SSE_MAX_TOPICS_PER_SUBSCRIPTION", "4",
-                "SSE_QUEUE_SIZE", "64");
+                "SSE_QUEUE_SIZE", "64",
+                "SSE_HISTORY_SIZE", "10",
+                "SSE_HISTORY_SECONDS", "60");
         Settings settings = Settings.from(env::get);
         assertEquals(List.of("https://a.example", "https://b.example:8443"), settings.allowedOrigins());
         assertEquals(Duration.ofSeconds(5), settings.heartbeat());
@@ -38,6 +42,8 @@ class SettingsTest {
         assertEquals(Duration.ofMillis(250), settings.tickerPeriod());
         assertEquals(4, settings.maxTopicsPerSubscription());
         assertEquals(64, settings.queueSize());
+        assertEquals(10, settings.historySize());
+        assertEquals(Duration.ofMinutes(1), settings.historyAge());
     }
 
     @Test

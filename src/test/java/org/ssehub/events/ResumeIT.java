@@ -9,25 +9,29 @@ import org.ssehub.DeployedWar;
 import org.ssehub.SseStream;
 import org.ssehub.SseStream.Frame;
 
-/** The node keeps no history yet: a client that missed events is told so with {@code reset}, never left with a gap. */
+/** A client that reconnects with the last id it saw gets what it missed from history, or a {@code reset}: never a gap. */
 class ResumeIT extends DeployedWar {
 
     @Test
-    void aClientThatMissedEventsGetsResetThenLiveEvents() throws Exception {
-        long seen;
+    void aClientThatMissedEventsGetsThemFromHistoryThenLive() throws Exception {
+        Frame seen;
+        Frame missed;
         try (SseStream first = stream("api/events")) {
-            seen = Long.parseLong(first.nextEvent(TIMEOUT).id());
+            seen = first.nextEvent(TIMEOUT);
+            missed = first.nextEvent(TIMEOUT);
             first.nextEvent(TIMEOUT);
         }
-        try (SseStream resumed = stream("api/events", "Last-Event-ID: " + seen)) {
-            Frame reset = resumed.nextEvent(TIMEOUT);
-            assertEquals("reset", reset.event());
-            assertEquals("{\"reason\":\"events after " + seen + " are not kept\"}", reset.data());
-            long resetId = Long.parseLong(reset.id());
-            assertTrue(resetId > seen, "reset carries the id to resume from: " + resetId);
-            Frame next = resumed.nextEvent(TIMEOUT);
-            assertEquals("ticker", next.event());
-            assertTrue(Long.parseLong(next.id()) > resetId);
+        for (String[] resume : new String[][] {{"api/events", "Last-Event-ID: " + seen.id()}, {"api/events?lastEventId=" + seen.id()}}) {
+            try (SseStream resumed = stream(resume[0], Arrays.copyOfRange(resume, 1, resume.length))) {
+                assertEquals(missed, resumed.nextEvent(TIMEOUT), "replay starts right after " + seen.id());
+                long previous = Long.parseLong(missed.id());
+                for (int i = 0; i < 4; i++) {
+                    Frame next = resumed.nextEvent(TIMEOUT);
+                    assertEquals("ticker", next.event());
+                    assertTrue(Long.parseLong(next.id()) > previous, "in order, none twice: " + next.id() + " after " + previous);
+                    previous = Long.parseLong(next.id());
+                }
+            }
         }
     }
 

@@ -1,0 +1,43 @@
+package org.ssehub.publish;
+
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** A request body read up to a limit: never more than the limit plus one byte is held in memory. */
+final class Payload {
+
+    private Payload() {
+    }
+
+    /** The body as UTF-8 text; 413 past {@code maxBytes}, 400 if it is not UTF-8. */
+    static String read(InputStream body, long declaredLength, int maxBytes) throws IOException {
+        if (declaredLength > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        byte[] bytes = body.readNBytes(maxBytes + 1);
+        if (bytes.length > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BadRequestException("the body is not valid UTF-8");
+        }
+    }
+
+    private static ClientErrorException tooLarge(int maxBytes) {
+        return new ClientErrorException("the body is over SSE_MAX_PAYLOAD_BYTES (" + maxBytes + " bytes)",
+                Response.Status.REQUEST_ENTITY_TOO_LARGE);
+    }
+}

@@ -1,0 +1,99 @@
+package org.ssehub.publish;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.util.Set;
+import org.ssehub.config.Settings;
+import org.ssehub.topics.TopicNames;
+import org.ssehub.topics.TopicRegistry;
+
+/**
+ * {@code POST /api/topics/{topic}/events}: publishes {@code {"event": "name", "data": <any JSON>}} (the event name
+ * defaults to the topic) or a {@code text/plain} body ({@code ?event=} optional). Answers 201 with the event's id.
+ */
+@RequestScoped
+@Path("topics/{topic}/events")
+public class PublishResource {
+
+    private static final Set<String> FIELDS = Set.of("event", "data");
+
+    @Inject
+    TopicRegistry registry;
+
+    @Inject
+    Publishers publishers;
+
+    @Inject
+    Settings settings;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publishJson(@PathParam("topic") String topic, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length, InputStream body) throws IOException {
+        authorize(topic, authorization);
+        JsonObject json = parse(Payload.read(body, length, settings.maxPayloadBytes()));
+        if (!FIELDS.containsAll(json.keySet())) {
+            throw new BadRequestException("the body may only have the fields \"event\" and \"data\"");
+        }
+        if (!json.containsKey("data")) {
+            throw new BadRequestException("the body needs a \"data\" field");
+        }
+        JsonValue event = json.getOrDefault("event", Json.createValue(topic));
+        if (!(event instanceof JsonString name)) {
+            throw new BadRequestException("\"event\" must be a string");
+        }
+        return published(topic, EventNames.requireValid(name.getString()), json.get("data").toString());
+    }
+
+    @POST
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publishText(@PathParam("topic") String topic, @QueryParam("event") String event,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length,
+            InputStream body) throws IOException {
+        authorize(topic, authorization);
+        String data = Payload.read(body, length, settings.maxPayloadBytes());
+        return published(topic, EventNames.requireValid(event == null ? topic : event), data);
+    }
+
+    private void authorize(String topic, String authorization) {
+        TopicNames.requireValid(topic);
+        publishers.authorize(authorization, topic);
+    }
+
+    private Response published(String topic, String event, String data) {
+        long id = registry.publish(topic, event, data);
+        return Response.status(Response.Status.CREATED)
+                .entity(Json.createObjectBuilder().add("id", Long.toString(id)).build().toString())
+                .build();
+    }
+
+    private static JsonObject parse(String body) {
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw new BadRequestException("the body is not a JSON object: " + e.getMessage());
+        }
+    }
+}
