@@ -34,6 +34,20 @@ class CorsIT extends DeployedWar {
     }
 
     @Test
+    void publishingPreflightAllowsAuthorizationAndContentType() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base().resolve("api/topics/news/events"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", ALLOWED)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type"));
+        assertEquals(204, response.statusCode());
+        assertEquals(ALLOWED, response.headers().firstValue("access-control-allow-origin").orElseThrow());
+        assertTrue(response.headers().firstValue("access-control-allow-methods").orElseThrow().contains("POST"));
+        String allowed = response.headers().firstValue("access-control-allow-headers").orElseThrow();
+        assertTrue(allowed.contains("Authorization") && allowed.contains("Content-Type"), allowed);
+    }
+
+    @Test
     void preflightFromAnAllowedOriginIsAnswered() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base().resolve("api/events"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
