@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * One block of the event stream, serialised once when it is built and then written to every subscriber.
- * Jersey writes {@link #body()} through {@link FrameWriter}; RESTEasy always uses its own writer, which
- * reads the getters, so they describe the same block.
+ * Jersey writes {@link #body()} through {@link FrameWriter}. RESTEasy always uses its own writer, which reads
+ * the getters, drops empty data lines and writes the event name raw; so for an event the name getter carries
+ * the whole block after {@code event: } (name, id and data lines, each validated or split here) and the other
+ * getters are empty, which makes RESTEasy write exactly {@link #body()} too.
  */
 public final class Frame implements OutboundSseEvent {
 
@@ -57,11 +59,11 @@ public final class Frame implements OutboundSseEvent {
         if (comment != null) {
             out.append(comment.isEmpty() ? ":" : ": " + comment).append('\n');
         }
-        if (id != null) {
-            out.append("id: ").append(id).append('\n');
-        }
         if (name != null) {
             out.append("event: ").append(name).append('\n');
+        }
+        if (id != null) {
+            out.append("id: ").append(id).append('\n');
         }
         if (retryMillis >= 0) {
             out.append("retry: ").append(retryMillis).append('\n');
@@ -74,15 +76,22 @@ public final class Frame implements OutboundSseEvent {
         return out.toString();
     }
 
+    /** Carried in {@link #getName()} for RESTEasy; see the class comment. */
     @Override
     public String getId() {
-        return id;
+        return null;
     }
 
+    /** For an event: the block after {@code event: } without its last line break; see the class comment. */
     @Override
     public String getName() {
-        return name;
+        if (name == null) {
+            return null;
+        }
+        String block = new String(body, StandardCharsets.UTF_8);
+        return block.substring("event: ".length(), block.length() - 1);
     }
+
 
     @Override
     public String getComment() {
@@ -99,10 +108,10 @@ public final class Frame implements OutboundSseEvent {
         return retryMillis >= 0;
     }
 
-    /** RESTEasy writes id, event and retry only when there is a type, and data only when it is not null. */
+    /** RESTEasy writes the name and retry only when there is a type. */
     @Override
     public Class<?> getType() {
-        return data != null || retryMillis >= 0 ? String.class : null;
+        return name != null || retryMillis >= 0 ? String.class : null;
     }
 
     @Override
@@ -115,9 +124,10 @@ public final class Frame implements OutboundSseEvent {
         return MediaType.TEXT_PLAIN_TYPE;
     }
 
+    /** Carried in {@link #getName()} for RESTEasy; see the class comment. */
     @Override
     public Object getData() {
-        return data;
+        return null;
     }
 
     @Override

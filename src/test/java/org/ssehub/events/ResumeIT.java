@@ -3,7 +3,12 @@ package org.ssehub.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
+import java.io.StringReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Arrays;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
 import org.ssehub.SseStream;
@@ -21,7 +26,10 @@ class ResumeIT extends DeployedWar {
             missed = first.nextEvent(TIMEOUT);
             first.nextEvent(TIMEOUT);
         }
-        for (String[] resume : new String[][] {{"api/events", "Last-Event-ID: " + seen.id()}, {"api/events?lastEventId=" + seen.id()}}) {
+        for (String[] resume : new String[][] {
+                {"api/events", "Last-Event-ID: " + seen.id()},
+                {"api/events?lastEventId=" + seen.id()},
+                {"api/events?lastEventId=not-a-number", "Last-Event-ID: " + seen.id()}}) {
             try (SseStream resumed = stream(resume[0], Arrays.copyOfRange(resume, 1, resume.length))) {
                 assertEquals(missed, resumed.nextEvent(TIMEOUT), "replay starts right after " + seen.id());
                 long previous = Long.parseLong(missed.id());
@@ -36,10 +44,34 @@ class ResumeIT extends DeployedWar {
     }
 
     @Test
-    void anUnknownIdGetsResetAndTheHeaderWinsOverTheQuery() throws Exception {
+    void anIdOlderThanTheHistoryGetsResetWithTheIdToResumeFrom() throws Exception {
+        String topic = "expire-" + UUID.randomUUID();
+        String dropped = publish(topic);
+        String second = publish(topic);
+        String last = second;
+        for (int i = 0; i < 999; i++) {
+            last = publish(topic);
+        }
+        String beforeDropped = Long.toString(Long.parseLong(dropped) - 1);
+        try (SseStream resumed = stream("api/events?topic=" + topic, "Last-Event-ID: " + beforeDropped)) {
+            Frame reset = resumed.nextEvent(TIMEOUT);
+            assertEquals("reset", reset.event(), "the history of 1000 no longer has " + dropped);
+            assertEquals("{\"reason\":\"events after " + beforeDropped + " are no longer kept\"}", reset.data());
+            assertTrue(Long.parseLong(reset.id()) >= Long.parseLong(last));
+        }
+        try (SseStream resumed = stream("api/events?topic=" + topic, "Last-Event-ID: " + dropped)) {
+            assertEquals(second, resumed.nextEvent(TIMEOUT).id(), "a client that saw the dropped one gets the 1000 kept ones");
+        }
+    }
+
+    @Test
+    void anUnknownIdGetsReset() throws Exception {
         for (String[] request : new String[][] {
                 {"api/events?lastEventId=not-a-number"},
-                {"api/events?lastEventId=1", "Last-Event-ID: 99999999999"},
+                {"api/events?lastEventId=1"},
+                {"api/events", "Last-Event-ID: 99999999999"},
+                {"api/events", "Last-Event-ID: -5"},
+                {"api/events", "Last-Event-ID: "},
                 {"api/events", "Last-Event-ID: " + "9".repeat(4096)}}) {
             String[] headers = Arrays.copyOfRange(request, 1, request.length);
             try (SseStream stream = stream(request[0], headers)) {
@@ -49,5 +81,13 @@ class ResumeIT extends DeployedWar {
                 assertEquals("{\"reason\":\"unknown Last-Event-ID\"}", reset.data());
             }
         }
+    }
+
+    private String publish(String topic) throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events"))
+                .header("Authorization", "Bearer it-publish-token").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("x")));
+        assertEquals(201, response.statusCode(), response.body());
+        return Json.createReader(new StringReader(response.body())).readObject().getString("id");
     }
 }

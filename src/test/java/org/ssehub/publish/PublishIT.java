@@ -49,6 +49,17 @@ class PublishIT extends DeployedWar {
     }
 
     @Test
+    void emptyLinesInDataAreKeptByteForByte() throws Exception {
+        String topic = topic();
+        try (SseStream stream = stream("api/events?topic=" + topic)) {
+            stream.next(TIMEOUT);
+            String id = json(publish(topic, "text/plain", "a\n\nb\r\n", TOKEN)).getString("id");
+            assertEquals(List.of("event: " + topic, "id: " + id, "data: a", "data: ", "data: b", "data: "),
+                    stream.nextEvent(TIMEOUT).lines());
+        }
+    }
+
+    @Test
     void jsonIsPublishedWithItsEventNameOrTheTopicAsName() throws Exception {
         String topic = topic();
         try (SseStream stream = stream("api/events?topic=" + topic)) {

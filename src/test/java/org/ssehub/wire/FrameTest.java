@@ -13,15 +13,24 @@ class FrameTest {
 
     @Test
     void anEventIsIdEventAndOneDataLinePerLine() {
-        assertEquals("id: 7\nevent: ticker\ndata: {\"message\":\"15:07:10\"}\n",
+        assertEquals("event: ticker\nid: 7\ndata: {\"message\":\"15:07:10\"}\n",
                 body(Frame.event("7", "ticker", "{\"message\":\"15:07:10\"}")));
     }
 
     @Test
     void dataSplitsOnCrLfAndCrlfKeepingEmptyLines() {
-        assertEquals("id: 1\nevent: e\ndata: a\ndata: b\ndata: c\ndata: \ndata: d\ndata: \n",
+        assertEquals("event: e\nid: 1\ndata: a\ndata: b\ndata: c\ndata: \ndata: d\ndata: \n",
                 body(Frame.event("1", "e", "a\rb\r\nc\n\nd\n")));
-        assertEquals("id: 1\nevent: e\ndata: \n", body(Frame.event("1", "e", "")));
+        assertEquals("event: e\nid: 1\ndata: \n", body(Frame.event("1", "e", "")));
+    }
+
+    @Test
+    void restEasyWritesTheSameBytesFromTheGetters() {
+        Frame event = Frame.event("7", "e", "a\n\nb");
+        assertEquals("e\nid: 7\ndata: a\ndata: \ndata: b", event.getName());
+        assertNull(event.getId());
+        assertNull(event.getData());
+        assertEquals("event: " + event.getName() + "\n", body(event));
     }
 
     @Test
@@ -51,7 +60,7 @@ class FrameTest {
 
     @Test
     void utf8OnTheWire() {
-        assertEquals("id: 1\nevent: e\ndata: caf\u00e9 \u2603\n", body(Frame.event("1", "e", "caf\u00e9 \u2603")));
+        assertEquals("event: e\nid: 1\ndata: caf\u00e9 \u2603\n", body(Frame.event("1", "e", "caf\u00e9 \u2603")));
     }
 
     private static String body(Frame frame) {
