@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,16 @@ public final class SseStream implements AutoCloseable {
 
     /** Sends {@code GET pathAndQuery} with the given headers and reads the response head. */
     public static SseStream open(URI base, String pathAndQuery, String... headerLines) throws IOException {
-        Socket socket = new Socket(base.getHost(), base.getPort());
+        return open(new Socket(base.getHost(), base.getPort()), base, pathAndQuery, headerLines);
+    }
+
+    /** The same from a chosen local address, such as 127.0.0.2, to look like another client. */
+    public static SseStream openFrom(String localAddress, URI base, String pathAndQuery) throws IOException {
+        var socket = new Socket(InetAddress.getByName(base.getHost()), base.getPort(), InetAddress.getByName(localAddress), 0);
+        return open(socket, base, pathAndQuery);
+    }
+
+    private static SseStream open(Socket socket, URI base, String pathAndQuery, String... headerLines) throws IOException {
         socket.setSoTimeout((int) DeployedWar.TIMEOUT.toMillis());
         StringBuilder request = new StringBuilder("GET " + base.getPath() + pathAndQuery + " HTTP/1.1\r\n")
                 .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")

@@ -22,7 +22,9 @@ public record Settings(
         int maxPayloadBytes,
         String publishToken,
         String jwtSecret,
-        String jwtPublicKey) {
+        String jwtPublicKey,
+        int maxConnections,
+        int maxConnectionsPerClient) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -38,7 +40,9 @@ public record Settings(
                 (int) reader.positive("SSE_MAX_PAYLOAD_BYTES", 65_536, 16 * 1024 * 1024),
                 reader.text("SSE_PUBLISH_TOKEN"),
                 reader.text("SSE_JWT_SECRET"),
-                reader.text("SSE_JWT_PUBLIC_KEY"));
+                reader.text("SSE_JWT_PUBLIC_KEY"),
+                (int) reader.positive("SSE_MAX_CONNECTIONS", 10_000, 1_000_000),
+                (int) reader.positive("SSE_MAX_CONNECTIONS_PER_CLIENT", 100, 1_000_000));
     }
 
     /** Secrets stay out of logs. */
@@ -49,7 +53,8 @@ public record Settings(
                 + ", queueSize=" + queueSize + ", historySize=" + historySize + ", historyAge=" + historyAge
                 + ", maxPayloadBytes=" + maxPayloadBytes + ", publishToken=" + (publishToken == null ? "unset" : "set")
                 + ", jwtSecret=" + (jwtSecret == null ? "unset" : "set")
-                + ", jwtPublicKey=" + (jwtPublicKey == null ? "unset" : "set") + "]";
+                + ", jwtPublicKey=" + (jwtPublicKey == null ? "unset" : "set") + ", maxConnections=" + maxConnections
+                + ", maxConnectionsPerClient=" + maxConnectionsPerClient + "]";
     }
 
     /** System property first, then the environment. */

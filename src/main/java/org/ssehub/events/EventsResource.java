@@ -40,7 +40,7 @@ public class EventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void subscribe(@QueryParam("topic") List<String> topic, @HeaderParam(HttpHeaders.LAST_EVENT_ID_HEADER) String header,
             @QueryParam("lastEventId") String query, @Context SseEventSink sink, @Context HttpServletRequest request) {
-        Subscriber subscriber = registry.subscribe(sink, topics(topic), header != null ? header : query);
+        Subscriber subscriber = registry.subscribe(sink, topics(topic), header != null ? header : query, request.getRemoteAddr());
         ((StreamEnd) request.getAttribute(StreamEnd.ATTRIBUTE)).attach(subscriber);
     }
 

@@ -23,6 +23,7 @@ public final class Subscriber {
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
 
     private final SseEventSink sink;
+    private final String client;
     private final Set<String> topics;
     private final BlockingQueue<Frame> queue;
     private final Executor executor;
@@ -33,9 +34,10 @@ public final class Subscriber {
     private boolean sinkClosed;
     private volatile long lastOfferNanos = System.nanoTime();
 
-    public Subscriber(SseEventSink sink, Set<String> topics, int queueSize, Executor executor,
+    public Subscriber(SseEventSink sink, String client, Set<String> topics, int queueSize, Executor executor,
             Consumer<Subscriber> onDisconnect) {
         this.sink = sink;
+        this.client = client;
         this.topics = Set.copyOf(topics);
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.executor = executor;
@@ -44,6 +46,11 @@ public final class Subscriber {
 
     public Set<String> topics() {
         return topics;
+    }
+
+    /** The address the stream was opened from. */
+    public String client() {
+        return client;
     }
 
     /** Queues {@code event} without waiting; a subscriber whose queue is full is disconnected. */

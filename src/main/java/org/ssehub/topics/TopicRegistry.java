@@ -12,6 +12,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,8 @@ public class TopicRegistry {
     private final long firstId = System.currentTimeMillis() * 1000;
     private long lastId = firstId;
     private boolean closed;
+    private int connections;
+    private final Map<String, Integer> perClient = new HashMap<>();
 
     @Inject
     Settings settings;
@@ -76,17 +79,27 @@ public class TopicRegistry {
      * that publishing takes, so nothing is missed or sent twice in between. An id that is malformed, unknown or
      * older than the history gets {@code event: reset} instead, carrying the id to resume from.
      */
-    public synchronized Subscriber subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId) {
+    public synchronized Subscriber subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client) {
         if (closed) {
-            throw new ServiceUnavailableException("sse-hub is shutting down", settings.retryMillis() / 1000 + 1);
+            throw new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
+        }
+        if (connections >= settings.maxConnections()) {
+            throw new ServiceUnavailableException("SSE_MAX_CONNECTIONS (" + settings.maxConnections() + ") streams are open",
+                    retryAfterSeconds());
+        }
+        if (perClient.getOrDefault(client, 0) >= settings.maxConnectionsPerClient()) {
+            throw new ServiceUnavailableException("SSE_MAX_CONNECTIONS_PER_CLIENT (" + settings.maxConnectionsPerClient()
+                    + ") streams are open from this address", retryAfterSeconds());
         }
         List<Frame> backlog = new ArrayList<>();
         backlog.add(Frame.retry("sse-hub", jittered(settings.retryMillis())));
         if (lastEventId != null) {
             backlog.addAll(replay(lastEventId, topicNames));
         }
-        var subscriber = new Subscriber(sink, topicNames, settings.queueSize() + backlog.size(), scheduler::execute,
+        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize() + backlog.size(), scheduler::execute,
                 this::unsubscribe);
+        connections++;
+        perClient.merge(client, 1, Integer::sum);
         backlog.forEach(subscriber::offer);
         topicNames.forEach(name -> topic(name).subscribers.add(subscriber));
         return subscriber;
@@ -135,6 +148,8 @@ public class TopicRegistry {
     }
 
     private synchronized void unsubscribe(Subscriber subscriber) {
+        connections--;
+        perClient.computeIfPresent(subscriber.client(), (address, count) -> count == 1 ? null : count - 1);
         for (String name : subscriber.topics()) {
             Topic topic = topics.get(name);
             if (topic != null) {
@@ -172,6 +187,11 @@ public class TopicRegistry {
         List<Subscriber> open = topics.values().stream().flatMap(topic -> topic.subscribers.stream()).distinct().toList();
         open.forEach(subscriber -> subscriber.close(Frame.retry("shutdown", jittered(retry))));
         LOG.info(() -> "sse-hub closed " + open.size() + " streams");
+    }
+
+    /** Seconds until a refused client should try again: jittered, so refused clients do not return together. */
+    private long retryAfterSeconds() {
+        return Math.max(1, jittered(settings.retryMillis()) / 1000);
     }
 
     /** Between one and two times {@code millis}. */
