@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /** Watches each event-stream request's asynchronous life, so its subscriber learns when the container ends it. */
-@WebFilter(urlPatterns = "/api/events", asyncSupported = true)
+@WebFilter(urlPatterns = "/api/events/*", asyncSupported = true)
 public class StreamEndFilter extends HttpFilter {
 
     @Override

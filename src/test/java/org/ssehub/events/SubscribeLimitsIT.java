@@ -27,5 +27,9 @@ class SubscribeLimitsIT extends DeployedWar {
         try (var stream = stream("api/events?" + thirtyTwo)) {
             assertEquals(200, stream.status());
         }
+        try (var stream = stream("api/events/?topic=ticker")) {
+            assertEquals(200, stream.status(), "a trailing slash is the same stream");
+            assertEquals("ticker", stream.nextEvent(TIMEOUT).event());
+        }
     }
 }
