@@ -7,7 +7,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,6 +23,7 @@ import org.ssehub.wire.Frame;
 public final class Subscriber {
 
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
+    private static final long WRITE_IN_PROGRESS_MILLIS = 50;
 
     private final SseEventSink sink;
     private final String client;
@@ -30,8 +33,8 @@ public final class Subscriber {
     private final Consumer<Subscriber> onDisconnect;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean disconnected = new AtomicBoolean();
-    private final Object writeLock = new Object();
-    private boolean sinkClosed;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile boolean sinkClosed;
     private volatile long lastOfferNanos = System.nanoTime();
 
     public Subscriber(SseEventSink sink, String client, Set<String> topics, int queueSize, Executor executor,
@@ -85,11 +88,14 @@ public final class Subscriber {
     public void close(Frame farewell) {
         disconnected.set(true);
         queue.clear();
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (!sinkClosed) {
                 send(farewell);
                 closeSink();
             }
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -99,15 +105,19 @@ public final class Subscriber {
                 executor.execute(this::drain);
             } catch (RejectedExecutionException undeploying) {
                 disconnected.set(true);
-                synchronized (writeLock) {
+                writeLock.lock();
+                try {
                     closeSink();
+                } finally {
+                    writeLock.unlock();
                 }
             }
         }
     }
 
     private void drain() {
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             Frame event;
             while (!disconnected.get() && !sinkClosed && (event = queue.poll()) != null) {
                 CompletableFuture<?> sent = send(event);
@@ -123,6 +133,8 @@ public final class Subscriber {
                 closeSink();
                 return;
             }
+        } finally {
+            writeLock.unlock();
         }
         draining.set(false);
         if (disconnected.get() || !queue.isEmpty()) {
@@ -153,11 +165,17 @@ public final class Subscriber {
 
     /**
      * The container ended the request, or a write failed: the sink must never be touched again, since its
-     * response may be recycled for another connection. Waits for a write in progress to finish.
+     * response may be recycled for another connection. No write starts after this; one in progress gets a short
+     * while to finish. Never longer: the caller may be a container thread that a stalled write itself waits for.
      */
     void requestEnded() {
-        synchronized (writeLock) {
-            sinkClosed = true;
+        sinkClosed = true;
+        try {
+            if (writeLock.tryLock(WRITE_IN_PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
+                writeLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         disconnect();
     }

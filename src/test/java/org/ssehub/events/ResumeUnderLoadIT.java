@@ -51,22 +51,18 @@ class ResumeUnderLoadIT extends DeployedWar {
             int perConnection = EVENTS * 2 / 3 / (RECONNECTS + 1);
             long ofTwoTopics = IntStream.range(0, EVENTS).filter(i -> i % 3 < 2).count();
             while (received.size() < ofTwoTopics) {
-                Frame event = next(stream, received, expected, reconnects, topics);
+                Frame event = next(stream, received, expected, reconnects, topics, publishing);
                 assertNotEquals("reset", event.event(), "history could not serve the resume: " + event.data());
                 received.add(Long.parseLong(event.id()));
                 if (reconnects < RECONNECTS && received.size() % perConnection == 0) {
-                    if (stream != first) {
-                        stream.close();
-                    }
+                    stream.close();
                     stream = stream("api/events?topic=" + topics.get(0) + "&topic=" + topics.get(1),
                             "Last-Event-ID: " + received.get(received.size() - 1));
                     stream.next(TIMEOUT);
                     reconnects++;
                 }
             }
-            if (stream != first) {
-                stream.close();
-            }
+            stream.close();
             for (Future<?> done : publishing) {
                 done.get();
             }
@@ -78,6 +74,18 @@ class ResumeUnderLoadIT extends DeployedWar {
         }
         assertEquals(RECONNECTS, reconnects, "the subscriber resumed " + RECONNECTS + " times");
         assertEquals(new ArrayList<>(expected), received, "exactly the events of the two topics");
+    }
+
+    private static String state(Future<?> publisher) {
+        if (!publisher.isDone()) {
+            return "running";
+        }
+        try {
+            publisher.get();
+            return "done";
+        } catch (Exception e) {
+            return "failed: " + e.getCause();
+        }
     }
 
     /** Publishes this publisher's share, round-robin over the three topics; records the ids of the first two. */
@@ -98,14 +106,15 @@ class ResumeUnderLoadIT extends DeployedWar {
     }
 
     /** The next event; if none comes, a failure that says how far the subscriber got. */
-    private Frame next(SseStream stream, List<Long> received, NavigableSet<Long> expected, int reconnects, List<String> topics)
-            throws Exception {
+    private Frame next(SseStream stream, List<Long> received, NavigableSet<Long> expected, int reconnects, List<String> topics,
+            List<Future<?>> publishing) throws Exception {
         try {
             return stream.nextEvent(Duration.ofSeconds(30));
         } catch (AssertionError stalled) {
             throw new AssertionError("stalled after " + received.size() + " of " + expected.size() + " events, " + reconnects
                     + " reconnects, last id " + (received.isEmpty() ? "none" : received.get(received.size() - 1))
-                    + "; server: " + get("api/topics").body().replaceAll(".*(\\{[^}]*" + topics.get(0) + "[^}]*}).*", "$1"), stalled);
+                    + "; server: " + get("api/topics").body().replaceAll(".*(\\{[^}]*" + topics.get(0) + "[^}]*}).*", "$1")
+                    + "; publishers: " + publishing.stream().map(ResumeUnderLoadIT::state).toList(), stalled);
         }
     }
 
