@@ -23,6 +23,7 @@ public final class Frame implements OutboundSseEvent {
     private final String comment;
     private final long retryMillis;
     private final byte[] body;
+    private final String restEasyName;
 
     private Frame(String id, String name, String data, String comment, long retryMillis) {
         this.id = id;
@@ -30,7 +31,9 @@ public final class Frame implements OutboundSseEvent {
         this.data = data;
         this.comment = comment;
         this.retryMillis = retryMillis;
-        this.body = serialise().getBytes(StandardCharsets.UTF_8);
+        String block = serialise();
+        this.body = block.getBytes(StandardCharsets.UTF_8);
+        this.restEasyName = name == null ? null : block.substring("event: ".length(), block.length() - 1);
     }
 
     /** An event; {@code data} may hold CR, LF or CRLF line breaks, each starts a new {@code data:} line. */
@@ -85,11 +88,7 @@ public final class Frame implements OutboundSseEvent {
     /** For an event: the block after {@code event: } without its last line break; see the class comment. */
     @Override
     public String getName() {
-        if (name == null) {
-            return null;
-        }
-        String block = new String(body, StandardCharsets.UTF_8);
-        return block.substring("event: ".length(), block.length() - 1);
+        return restEasyName;
     }
 
 
