@@ -1,7 +1,10 @@
 package org.ssehub;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -66,6 +69,53 @@ public abstract class DeployedWar {
             request.header(headers[i], headers[i + 1]);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A sample from {@code GET /api/metrics}, such as {@code sse_hub_disconnects_total{reason="write_timeout"}}. */
+    protected double metric(String sample) throws IOException, InterruptedException {
+        HttpResponse<String> metrics = get("api/metrics");
+        if (metrics.statusCode() != 200) {
+            throw new AssertionError("GET api/metrics: " + metrics.statusCode() + " " + metrics.body());
+        }
+        return metrics.body().lines()
+                .filter(line -> line.startsWith(sample + " "))
+                .map(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + sample + " in\n" + metrics.body()));
+    }
+
+    /** The subscriber count {@code GET /api/topics} gives for {@code topic}; 0 if it is not listed. */
+    protected int subscribers(String topic) throws IOException, InterruptedException {
+        HttpResponse<String> topics = get("api/topics");
+        if (topics.statusCode() != 200) {
+            throw new AssertionError("GET api/topics: " + topics.statusCode() + " " + topics.body());
+        }
+        try (var reader = Json.createReader(new StringReader(topics.body()))) {
+            return reader.readArray().getValuesAs(JsonObject.class).stream()
+                    .filter(t -> t.getString("topic").equals(topic))
+                    .mapToInt(t -> t.getInt("subscribers"))
+                    .findFirst()
+                    .orElse(0);
+        }
+    }
+
+    /**
+     * Checks {@code condition} after each event of {@code ticker} (a stream of the ticker topic) until it holds;
+     * fails with {@code what} after {@code timeout}.
+     */
+    protected static void await(String what, Duration timeout, SseStream ticker, Check condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " within " + timeout);
+            }
+            ticker.nextEvent(TIMEOUT);
+        }
+    }
+
+    @FunctionalInterface
+    protected interface Check {
+        boolean holds() throws Exception;
     }
 
     protected HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

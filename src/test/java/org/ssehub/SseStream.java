@@ -136,6 +136,12 @@ public final class SseStream implements AutoCloseable {
         socket.close();
     }
 
+    /** Closes with a TCP reset instead of the orderly close. */
+    public void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     private void readFrames(PushbackInputStream in) {
         try {
             List<String> lines = new ArrayList<>();

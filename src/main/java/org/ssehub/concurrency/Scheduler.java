@@ -18,28 +18,39 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Owns every thread the app runs on: the container's managed scheduled executor where Jakarta
- * Concurrency exists (Payara, WildFly), otherwise (Tomcat) threads of its own, stopped on undeploy.
- * The field is typed as the plain JDK interface so nothing links Jakarta Concurrency on Tomcat.
+ * Owns every thread the app runs on: periodic tasks on the container's managed scheduled executor where Jakarta
+ * Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its own; stream writes on {@link Writers},
+ * whose threads come from the container's managed thread factory or, on Tomcat, from the app. All of it stops on
+ * undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
  */
 @ApplicationScoped
 public class Scheduler {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
     private static final String MANAGED = "java:comp/DefaultManagedScheduledExecutorService";
+    private static final String MANAGED_THREADS = "java:comp/DefaultManagedThreadFactory";
+    private static final int MAX_BLOCKED_WRITES = 256;
+    private static final Duration COMPENSATION_PERIOD = Duration.ofMillis(50);
 
     private final Set<Future<?>> periodic = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService executor;
     private boolean owned;
+    private Writers writers;
 
     @PostConstruct
     void start() {
+        ThreadFactory threads;
         try {
-            executor = (ScheduledExecutorService) new InitialContext().lookup(MANAGED);
+            var context = new InitialContext();
+            executor = (ScheduledExecutorService) context.lookup(MANAGED);
+            threads = (ThreadFactory) context.lookup(MANAGED_THREADS);
         } catch (NamingException noJakartaConcurrency) {
-            executor = Executors.newScheduledThreadPool(2, new NamedDaemonThreads());
+            executor = Executors.newScheduledThreadPool(2, new NamedDaemonThreads("sse-hub-"));
+            threads = new NamedDaemonThreads("sse-hub-writer-");
             owned = true;
         }
+        writers = new Writers(threads, Math.max(2, Runtime.getRuntime().availableProcessors()), MAX_BLOCKED_WRITES);
+        every(COMPENSATION_PERIOD, writers::compensate);
         LOG.info(() -> "sse-hub runs on " + (owned ? "its own executor" : MANAGED));
     }
 
@@ -49,8 +60,13 @@ public class Scheduler {
         periodic.add(executor.scheduleAtFixedRate(() -> runLogged(task), millis, millis, TimeUnit.MILLISECONDS));
     }
 
-    public void execute(Runnable task) {
-        executor.execute(task);
+    /** Runs a task that writes to streams and may block on a client that does not read. */
+    public void write(Runnable task) {
+        writers.execute(task);
+    }
+
+    public int writerThreads() {
+        return writers.threads();
     }
 
     /** A managed executor must not be shut down: its tasks are cancelled instead. */
@@ -58,15 +74,18 @@ public class Scheduler {
     void stop() {
         LOG.info(() -> "sse-hub stops " + periodic.size() + " periodic tasks" + (owned ? " and its threads" : ""));
         periodic.forEach(future -> future.cancel(false));
-        if (owned) {
-            executor.shutdownNow();
-            try {
+        try {
+            if (!writers.stop(5, TimeUnit.SECONDS)) {
+                LOG.warning("sse-hub writer threads still running 5 s after undeploy");
+            }
+            if (owned) {
+                executor.shutdownNow();
                 if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
                     LOG.warning("sse-hub threads still running 5 s after undeploy");
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -79,11 +98,16 @@ public class Scheduler {
     }
 
     private static final class NamedDaemonThreads implements ThreadFactory {
+        private final String prefix;
         private final AtomicInteger count = new AtomicInteger();
+
+        NamedDaemonThreads(String prefix) {
+            this.prefix = prefix;
+        }
 
         @Override
         public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "sse-hub-" + count.incrementAndGet());
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         }

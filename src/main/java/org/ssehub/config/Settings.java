@@ -17,6 +17,7 @@ public record Settings(
         Duration tickerPeriod,
         int maxTopicsPerSubscription,
         int queueSize,
+        Duration writeTimeout,
         int historySize,
         Duration historyAge,
         int maxPayloadBytes,
@@ -35,6 +36,7 @@ public record Settings(
                 Duration.ofMillis(reader.positive("SSE_TICKER_MILLIS", 1000, 86_400_000)),
                 (int) reader.positive("SSE_MAX_TOPICS_PER_SUBSCRIPTION", 32, 1024),
                 (int) reader.positive("SSE_QUEUE_SIZE", 1000, 1_000_000),
+                Duration.ofMillis(reader.positive("SSE_WRITE_TIMEOUT_MILLIS", 5000, 600_000)),
                 (int) reader.positive("SSE_HISTORY_SIZE", 1000, 1_000_000),
                 Duration.ofSeconds(reader.positive("SSE_HISTORY_SECONDS", 3600, 7 * 86_400)),
                 (int) reader.positive("SSE_MAX_PAYLOAD_BYTES", 65_536, 16 * 1024 * 1024),
@@ -50,7 +52,7 @@ public record Settings(
     public String toString() {
         return "Settings[allowedOrigins=" + allowedOrigins + ", heartbeat=" + heartbeat + ", retryMillis=" + retryMillis
                 + ", tickerPeriod=" + tickerPeriod + ", maxTopicsPerSubscription=" + maxTopicsPerSubscription
-                + ", queueSize=" + queueSize + ", historySize=" + historySize + ", historyAge=" + historyAge
+                + ", queueSize=" + queueSize + ", writeTimeout=" + writeTimeout + ", historySize=" + historySize + ", historyAge=" + historyAge
                 + ", maxPayloadBytes=" + maxPayloadBytes + ", publishToken=" + (publishToken == null ? "unset" : "set")
                 + ", jwtSecret=" + (jwtSecret == null ? "unset" : "set")
                 + ", jwtPublicKey=" + (jwtPublicKey == null ? "unset" : "set") + ", maxConnections=" + maxConnections

@@ -19,7 +19,7 @@ public class StreamEndFilter extends HttpFilter {
         request.setAttribute(StreamEnd.ATTRIBUTE, end);
         chain.doFilter(request, response);
         if (request.isAsyncStarted()) {
-            request.getAsyncContext().addListener(end);
+            end.watch(request.getAsyncContext());
         } else {
             end.end();
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.ssehub.wire.Frame;
@@ -18,7 +18,8 @@ import org.ssehub.wire.Frame;
 /**
  * One open stream. Publishers only put frames, already serialised, into its bounded queue; one drain task at a
  * time writes them to the sink in order. The drain task owns the sink: it alone writes to it and closes it,
- * so nothing is written after a write has failed or the subscriber was disconnected.
+ * so nothing is written after a write has failed or the subscriber was disconnected. A subscriber whose queue
+ * overflows, or whose write has not finished by the write deadline, is disconnected: it resumes from history.
  */
 public final class Subscriber {
 
@@ -30,15 +31,18 @@ public final class Subscriber {
     private final Set<String> topics;
     private final BlockingQueue<Frame> queue;
     private final Executor executor;
-    private final Consumer<Subscriber> onDisconnect;
+    private final BiConsumer<Subscriber, DisconnectReason> onDisconnect;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile boolean sinkClosed;
     private volatile long lastOfferNanos = System.nanoTime();
+    private volatile Runnable onWriteFailure = () -> { };
+    /** When the write in progress started, or 0 when none is. */
+    private volatile long writingSince;
 
     public Subscriber(SseEventSink sink, String client, Set<String> topics, int queueSize, Executor executor,
-            Consumer<Subscriber> onDisconnect) {
+            BiConsumer<Subscriber, DisconnectReason> onDisconnect) {
         this.sink = sink;
         this.client = client;
         this.topics = Set.copyOf(topics);
@@ -56,6 +60,11 @@ public final class Subscriber {
         return client;
     }
 
+    /** What ends the request after a failed write; the sink is not touched again. */
+    void onWriteFailure(Runnable endRequest) {
+        onWriteFailure = endRequest;
+    }
+
     /** Queues {@code event} without waiting; a subscriber whose queue is full is disconnected. */
     public void offer(Frame event) {
         if (disconnected.get()) {
@@ -65,7 +74,7 @@ public final class Subscriber {
         if (queue.offer(event)) {
             scheduleDrain();
         } else {
-            disconnect();
+            disconnect(DisconnectReason.QUEUE_FULL);
         }
     }
 
@@ -76,10 +85,22 @@ public final class Subscriber {
         }
     }
 
+    /**
+     * Disconnects the subscriber if a write has been in progress for longer than {@code deadlineNanos}. A blocked
+     * write cannot be cut short portably: its thread is freed by the container's own write timeout, and the drain
+     * task closes the sink once it returns.
+     */
+    public void checkWriteDeadline(long nowNanos, long deadlineNanos) {
+        long since = writingSince;
+        if (since != 0 && nowNanos - since > deadlineNanos) {
+            disconnect(DisconnectReason.WRITE_TIMEOUT);
+        }
+    }
+
     /** Stops delivery; the drain task closes the sink. */
-    public void disconnect() {
+    private void disconnect(DisconnectReason reason) {
         if (disconnected.compareAndSet(false, true)) {
-            onDisconnect.accept(this);
+            onDisconnect.accept(this, reason);
             scheduleDrain();
         }
     }
@@ -120,13 +141,15 @@ public final class Subscriber {
         try {
             Frame event;
             while (!disconnected.get() && !sinkClosed && (event = queue.poll()) != null) {
+                writingSince = System.nanoTime();
                 CompletableFuture<?> sent = send(event);
                 if (!sent.isDone()) {
                     sent.whenComplete((ignored, failure) -> afterAsyncSend(failure));
                     return;
                 }
+                writingSince = 0;
                 if (sent.isCompletedExceptionally()) {
-                    requestEnded();
+                    writeFailed();
                 }
             }
             if (disconnected.get()) {
@@ -143,8 +166,9 @@ public final class Subscriber {
     }
 
     private void afterAsyncSend(Throwable failure) {
+        writingSince = 0;
         if (failure != null) {
-            requestEnded();
+            writeFailed();
         }
         draining.set(false);
         scheduleDrain();
@@ -177,7 +201,13 @@ public final class Subscriber {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        disconnect();
+        disconnect(DisconnectReason.CLIENT_GONE);
+    }
+
+    private void writeFailed() {
+        sinkClosed = true;
+        disconnect(DisconnectReason.CLIENT_GONE);
+        onWriteFailure.run();
     }
 
     /** Called holding the write lock; a sink whose request ended is left alone. */

@@ -22,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import org.ssehub.concurrency.Scheduler;
 import org.ssehub.config.Settings;
+import org.ssehub.events.DisconnectReason;
 import org.ssehub.events.Subscriber;
+import org.ssehub.metrics.Metrics;
 import org.ssehub.publish.Publication;
 import org.ssehub.wire.Frame;
 
@@ -36,9 +38,11 @@ public class TopicRegistry {
 
     private static final Logger LOG = Logger.getLogger(TopicRegistry.class.getName());
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
+    private static final Duration MIN_SWEEP = Duration.ofMillis(50);
     private static final Frame HEARTBEAT = Frame.comment("heartbeat");
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     /** Ids continue from the clock at start, so an id from before a restart is recognised as unknown. */
     private final long firstId = System.currentTimeMillis() * 1000;
     private long lastId = firstId;
@@ -52,10 +56,19 @@ public class TopicRegistry {
     @Inject
     Scheduler scheduler;
 
+    @Inject
+    Metrics metrics;
+
     @PostConstruct
     void start() {
-        Duration halfHeartbeat = settings.heartbeat().dividedBy(2);
-        scheduler.every(halfHeartbeat.compareTo(MAX_SWEEP) < 0 ? halfHeartbeat : MAX_SWEEP, this::sweep);
+        scheduler.every(clamp(settings.heartbeat().dividedBy(2)), this::sweep);
+        scheduler.every(clamp(settings.writeTimeout().dividedBy(10)), this::checkWriteDeadlines);
+        metrics.gauge("sse_hub_connections", "Open event streams", subscribers::size);
+        metrics.gauge("sse_hub_writer_threads", "Threads that write to streams", scheduler::writerThreads);
+    }
+
+    private static Duration clamp(Duration period) {
+        return period.compareTo(MIN_SWEEP) < 0 ? MIN_SWEEP : period.compareTo(MAX_SWEEP) > 0 ? MAX_SWEEP : period;
     }
 
     void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
@@ -70,6 +83,7 @@ public class TopicRegistry {
         topic.lastId = id;
         topic.history.add(id, event, System.nanoTime());
         topic.subscribers.forEach(subscriber -> subscriber.offer(event));
+        metrics.published();
         return id;
     }
 
@@ -96,9 +110,10 @@ public class TopicRegistry {
         if (lastEventId != null) {
             backlog.addAll(replay(lastEventId, topicNames));
         }
-        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize() + backlog.size(), scheduler::execute,
+        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize() + backlog.size(), scheduler::write,
                 this::unsubscribe);
         connections++;
+        subscribers.add(subscriber);
         perClient.merge(client, 1, Integer::sum);
         backlog.forEach(subscriber::offer);
         topicNames.forEach(name -> topic(name).subscribers.add(subscriber));
@@ -147,7 +162,9 @@ public class TopicRegistry {
                 .toList();
     }
 
-    private synchronized void unsubscribe(Subscriber subscriber) {
+    private synchronized void unsubscribe(Subscriber subscriber, DisconnectReason reason) {
+        metrics.disconnected(reason);
+        subscribers.remove(subscriber);
         connections--;
         perClient.computeIfPresent(subscriber.client(), (address, count) -> count == 1 ? null : count - 1);
         for (String name : subscriber.topics()) {
@@ -168,6 +185,13 @@ public class TopicRegistry {
         trimHistories();
     }
 
+    /** Disconnects every subscriber whose write in progress has passed the write deadline. */
+    private void checkWriteDeadlines() {
+        long now = System.nanoTime();
+        long deadline = settings.writeTimeout().toNanos();
+        subscribers.forEach(subscriber -> subscriber.checkWriteDeadline(now, deadline));
+    }
+
     private synchronized void trimHistories() {
         long now = System.nanoTime();
         topics.values().forEach(topic -> topic.history.trim(now));
@@ -184,7 +208,7 @@ public class TopicRegistry {
             closed = true;
         }
         long retry = settings.retryMillis();
-        List<Subscriber> open = topics.values().stream().flatMap(topic -> topic.subscribers.stream()).distinct().toList();
+        List<Subscriber> open = List.copyOf(subscribers);
         open.forEach(subscriber -> subscriber.close(Frame.retry("shutdown", jittered(retry))));
         LOG.info(() -> "sse-hub closed " + open.size() + " streams");
     }

@@ -2,10 +2,6 @@ package org.ssehub.topics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -40,16 +36,5 @@ class SubscriberCountIT extends DeployedWar {
             count = subscribers(topic);
         }
         assertEquals(expected, count, "subscribers of " + topic);
-    }
-
-    private int subscribers(String topic) throws Exception {
-        HttpResponse<String> response = get("api/topics");
-        assertEquals(200, response.statusCode());
-        return Json.createReader(new StringReader(response.body())).readArray().stream()
-                .map(JsonObject.class::cast)
-                .filter(t -> t.getString("topic").equals(topic))
-                .mapToInt(t -> t.getInt("subscribers"))
-                .findFirst()
-                .orElse(0);
     }
 }

@@ -1,0 +1,2 @@
+/** The hub's figures in Prometheus text format. */
+package org.ssehub.metrics;
