@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs the standard workloads on one runtime against sse-hub and the two baselines, in one server run: the server
+# pinned to CPU 0, the load tool to CPU 1. Writes bench/results/RUNTIME-LABEL-WORKLOAD.json, then bench/RESULTS.md
+# and bench/results.png from every result there.
+#   bench/run.sh payara|wildfly|tomcat [workload ...]     (default: all standard workloads)
+#   SECONDS_PER_RUN=20 WARMUP=5 bench/run.sh tomcat headline
+set -euo pipefail
+runtime=${1:?usage: bench/run.sh payara|wildfly|tomcat [workload ...]}
+shift
+workloads=${*:-idle headline fast large churn stalled1 stalled10 capacity ramp}
+labels=${LABELS:-hub async naive}
+seconds=${SECONDS_PER_RUN:-15}
+warmup=${WARMUP:-5}
+port=18480
+token=bench-token
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=$root/bench
+work=$bench/target/$runtime
+mkdir -p "$bench/results"
+rm -rf "$work" && mkdir -p "$work"
+
+mvn -q -B -f "$root/pom.xml" package -DskipTests
+mvn -q -B -f "$bench/baselines/pom.xml" package
+mvn -q -B -f "$bench/loadgen/pom.xml" package -DskipTests
+version() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -1; }
+fetch() { mvn -q -B -f "$root/pom.xml" dependency:copy -Dartifact="$1" -DoutputDirectory="$work" -Dmdep.stripVersion=true; }
+
+ulimit -n 20000
+server_opts="-Xms1g -Xmx2g -XX:+UseG1GC"
+export SSE_PUBLISH_TOKEN=$token SSE_MAX_CONNECTIONS=25000 SSE_MAX_CONNECTIONS_PER_CLIENT=25000
+case $runtime in
+    payara)
+        fetch "fish.payara.extras:payara-micro:$(version payara.version):jar"
+        cp "$root/target/sse-hub.war" "$work/hub.war"
+        cp "$bench/baselines/target/baselines.war" "$work/baselines.war"
+        (cd "$work" && exec taskset -c 0 java $server_opts -jar payara-micro.jar --nocluster --port $port \
+            --prebootcommandfile "$root/server-config/payara/pre-boot-commands.asadmin" \
+            --deploy hub.war --deploy baselines.war) > "$work/server.log" 2>&1 &
+        marker="$work/payara-micro.jar"
+        ;;
+    wildfly)
+        v=$(version wildfly.version)
+        fetch "org.wildfly:wildfly-dist:$v:zip"
+        unzip -q "$work/wildfly-dist.zip" -d "$work"
+        home=$work/wildfly-$v
+        bash "$root/server-config/wildfly/configure.sh" "$home"
+        cp "$root/target/sse-hub.war" "$home/standalone/deployments/hub.war"
+        cp "$bench/baselines/target/baselines.war" "$home/standalone/deployments/baselines.war"
+        JAVA_OPTS="$server_opts" taskset -c 0 bash "$home/bin/standalone.sh" -Djboss.bind.address=127.0.0.1 \
+            -Djboss.bind.address.management=127.0.0.1 -Djboss.socket.binding.port-offset=$((port - 8080)) \
+            > "$work/server.log" 2>&1 &
+        marker="jboss.home.dir=$home"
+        ;;
+    tomcat)
+        v=$(version tomcat.version)
+        fetch "org.apache.tomcat:tomcat:$v:zip"
+        unzip -q "$work/tomcat.zip" -d "$work"
+        home=$work/apache-tomcat-$v
+        bash "$root/server-config/tomcat/configure.sh" "$home"
+        rm -rf "$home"/webapps/*
+        cp "$root/target/sse-hub-tomcat.war" "$home/webapps/hub.war"
+        cp "$bench/baselines/target/baselines-tomcat.war" "$home/webapps/baselines.war"
+        CATALINA_OPTS="$server_opts -Dhttp.port=$port -Dshutdown.port=-1" taskset -c 0 bash "$home/bin/catalina.sh" run \
+            > "$work/server.log" 2>&1 &
+        marker="catalina.home=$home"
+        ;;
+    *) echo "unknown runtime $runtime" >&2; exit 2 ;;
+esac
+launcher=$!
+trap 'kill $launcher 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
+
+base=http://127.0.0.1:$port
+for _ in $(seq 1 120); do
+    curl -fs -o /dev/null "$base/hub/api/topics" && curl -fs -o /dev/null -X POST -H 'Content-Type: text/plain' \
+        --data warm "$base/baselines/async" && break
+    sleep 1
+done
+pid=$(pgrep -f -- "$marker" | while read -r p; do [ "$(basename "$(readlink /proc/"$p"/exe)")" = java ] && echo "$p"; done | head -1)
+echo "$runtime server pid $pid on CPU $(taskset -pc "$pid" | awk '{print $NF}')"
+
+loadgen() {
+    local label=$1 workload=$2
+    local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
+        --seconds "$seconds" --warmup-seconds "$warmup" --out "$bench/results/$runtime-$label-$workload.json")
+    case $label in
+        hub) args+=(--url "$base/hub/api/events?topic=bench" --publish-url "$base/hub/api/topics/bench/events"
+                    --header "Authorization: Bearer $token" --count-url "$base/hub/api/topics" --topic bench) ;;
+        async) args+=(--url "$base/baselines/async" --publish-url "$base/baselines/async") ;;
+        naive) args+=(--url "$base/baselines/api/naive" --publish-url "$base/baselines/api/naive") ;;
+    esac
+    taskset -c 1 java -Xmx2g -jar "$bench/loadgen/target/loadgen.jar" "${args[@]}" \
+        || echo "loadgen failed: $runtime $label $workload" >&2
+    sleep 3
+}
+
+for workload in $workloads; do
+    for label in $labels; do
+        if [ "$workload" = capacity ] && [ "$label" != hub ] && [ -z "${CAPACITY_ALL:-}" ]; then
+            continue
+        fi
+        loadgen "$label" "$workload"
+    done
+done
+
+java -jar "$bench/loadgen/target/loadgen.jar" report --results "$bench/results" --out "$bench/RESULTS.md" \
+    --chart "$bench/results.png"
