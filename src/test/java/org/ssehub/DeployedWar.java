@@ -118,6 +118,14 @@ public abstract class DeployedWar {
         boolean holds() throws Exception;
     }
 
+    /** A text/plain publish of {@code body} to {@code topic} with the test servers' token, ready to send. */
+    protected HttpRequest.Builder textPublish(String topic, String body) {
+        return HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events"))
+                .header("Authorization", "Bearer it-publish-token")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
     protected HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return HTTP.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -3,8 +3,6 @@ package org.ssehub.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,10 +36,7 @@ class AbortIT extends DeployedWar {
         try (SseStream ticker = stream("api/events")) {
             double connections = metric("sse_hub_connections");
             double writers = metric("sse_hub_writer_threads");
-            var broadcast = HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events"))
-                    .header("Authorization", "Bearer it-publish-token")
-                    .header("Content-Type", "text/plain")
-                    .POST(BodyPublishers.ofString("tick"));
+            var broadcast = textPublish(topic, "tick");
             publisher.scheduleAtFixedRate(() -> {
                 try {
                     send(broadcast);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import java.io.StringReader;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.UUID;
@@ -84,9 +83,7 @@ class ResumeIT extends DeployedWar {
     }
 
     private String publish(String topic) throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events"))
-                .header("Authorization", "Bearer it-publish-token").header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("x")));
+        HttpResponse<String> response = send(textPublish(topic, "x"));
         assertEquals(201, response.statusCode(), response.body());
         return Json.createReader(new StringReader(response.body())).readObject().getString("id");
     }

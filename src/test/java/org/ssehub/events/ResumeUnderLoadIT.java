@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import java.io.StringReader;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -93,10 +91,7 @@ class ResumeUnderLoadIT extends DeployedWar {
     private Void publish(List<String> topics, int publisher, NavigableSet<Long> expected) throws Exception {
         for (int i = publisher; i < EVENTS; i += PUBLISHERS) {
             int topic = i % 3;
-            var request = HttpRequest.newBuilder(base().resolve("api/topics/" + topics.get(topic) + "/events"))
-                    .header("Authorization", "Bearer it-publish-token")
-                    .header("Content-Type", "text/plain")
-                    .POST(BodyPublishers.ofString("event " + i));
+            var request = textPublish(topics.get(topic), "event " + i);
             HttpResponse<String> response;
             try {
                 response = send(request);

@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -121,10 +119,7 @@ class StalledReaderIT extends DeployedWar {
     }
 
     private String publish(String topic) throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events"))
-                .header("Authorization", "Bearer it-publish-token")
-                .header("Content-Type", "text/plain")
-                .POST(BodyPublishers.ofString(DATA)));
+        HttpResponse<String> response = send(textPublish(topic, DATA));
         assertEquals(201, response.statusCode(), response.body());
         return response.body().replaceAll("\\D", "");
     }
