@@ -1,54 +1,71 @@
 package org.ssehub.events;
 
-import jakarta.ws.rs.sse.SseEventSink;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.ssehub.wire.Frame;
 
 /**
- * One open stream. Publishers only put frames, already serialised, into its bounded queue; one drain task at a
- * time writes them to the sink in order. The drain task owns the sink: it alone writes to it and closes it,
- * so nothing is written after a write has failed or the subscriber was disconnected. A subscriber whose queue
- * overflows, or whose write has not finished by the write deadline, is disconnected: it resumes from history.
+ * One open stream, written with the servlet container's non-blocking output, so no write ever waits for a client.
+ * Publishers only put frames, already serialised, into its bounded queue. One drainer at a time writes them: a
+ * task on the writer pool, or, once the output is not ready, the container's next {@code onWritePossible}. The
+ * drainer writes every queued frame and flushes once. A subscriber whose queue overflows, or whose output has
+ * not become ready again by the write deadline, is disconnected and its request ended: the client resumes from
+ * history. Once the container has ended the request, its response is never touched again: it may already serve
+ * another connection.
  */
-public final class Subscriber {
+public final class Subscriber implements WriteListener, AsyncListener {
 
-    private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
     private static final long WRITE_IN_PROGRESS_MILLIS = 50;
 
-    private final SseEventSink sink;
+    private final AsyncContext context;
+    private final ServletOutputStream out;
     private final String client;
     private final Set<String> topics;
-    private final BlockingQueue<Frame> queue;
+    private final int capacity;
+    private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final Executor executor;
     private final BiConsumer<Subscriber, DisconnectReason> onDisconnect;
-    private final AtomicBoolean draining = new AtomicBoolean();
+    /** Held by the one drainer; the container's first {@code onWritePossible} starts as the drainer. */
+    private final AtomicBoolean draining = new AtomicBoolean(true);
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile boolean sinkClosed;
+    private volatile boolean ended;
+    /** Whether frames were written since the last flush; guarded by the write lock. */
+    private boolean unflushed;
     private volatile long lastOfferNanos = System.nanoTime();
-    private volatile Runnable onWriteFailure = () -> { };
-    /** When the write in progress started, or 0 when none is. */
+    /** Since when the output has not been ready, or 0 while it is. */
     private volatile long writingSince;
 
-    public Subscriber(SseEventSink sink, String client, Set<String> topics, int queueSize, Executor executor,
-            BiConsumer<Subscriber, DisconnectReason> onDisconnect) {
-        this.sink = sink;
+    public Subscriber(AsyncContext context, String client, Set<String> topics, int capacity, Executor executor,
+            BiConsumer<Subscriber, DisconnectReason> onDisconnect) throws IOException {
+        this.context = context;
+        this.out = context.getResponse().getOutputStream();
         this.client = client;
         this.topics = Set.copyOf(topics);
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.capacity = capacity;
         this.executor = executor;
         this.onDisconnect = onDisconnect;
+    }
+
+    /** Starts writing: the container calls {@link #onWritePossible()} once the response can take bytes. */
+    public void start() {
+        context.addListener(this);
+        out.setWriteListener(this);
     }
 
     public Set<String> topics() {
@@ -60,63 +77,66 @@ public final class Subscriber {
         return client;
     }
 
-    /** What ends the request after a failed write; the sink is not touched again. */
-    void onWriteFailure(Runnable endRequest) {
-        onWriteFailure = endRequest;
-    }
-
-    /** Queues {@code event} without waiting; a subscriber whose queue is full is disconnected. */
-    public void offer(Frame event) {
+    /** Queues {@code frame} without waiting; a subscriber whose queue is full is disconnected. */
+    public void offer(Frame frame) {
         if (disconnected.get()) {
             return;
         }
         lastOfferNanos = System.nanoTime();
-        if (queue.offer(event)) {
-            scheduleDrain();
-        } else {
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
             disconnect(DisconnectReason.QUEUE_FULL);
+            return;
         }
+        queue.add(frame);
+        scheduleDrain();
     }
 
-    /** Queues {@code event} if nothing was queued for {@code idleNanos}. */
-    public void offerIfIdle(Frame event, long idleNanos) {
+    /** Queues {@code frame} if nothing was queued for {@code idleNanos}. */
+    public void offerIfIdle(Frame frame, long idleNanos) {
         if (System.nanoTime() - lastOfferNanos >= idleNanos) {
-            offer(event);
+            offer(frame);
         }
     }
 
-    /**
-     * Disconnects the subscriber if a write has been in progress for longer than {@code deadlineNanos}. A blocked
-     * write cannot be cut short portably: its thread is freed by the container's own write timeout, and the drain
-     * task closes the sink once it returns.
-     */
+    /** Disconnects the subscriber and ends its request if its output has not been ready for {@code deadlineNanos}. */
     public void checkWriteDeadline(long nowNanos, long deadlineNanos) {
         long since = writingSince;
-        if (since != 0 && nowNanos - since > deadlineNanos) {
-            disconnect(DisconnectReason.WRITE_TIMEOUT);
+        if (since != 0 && nowNanos - since > deadlineNanos && writeLock.tryLock()) {
+            try {
+                if (writingSince == since) {
+                    disconnect(DisconnectReason.WRITE_TIMEOUT);
+                    end();
+                }
+            } finally {
+                writeLock.unlock();
+            }
         }
     }
 
-    /** Stops delivery; the drain task closes the sink. */
-    private void disconnect(DisconnectReason reason) {
-        if (disconnected.compareAndSet(false, true)) {
-            onDisconnect.accept(this, reason);
-            scheduleDrain();
-        }
-    }
-
-    /** Writes {@code farewell} in the calling thread and closes the stream: for undeploy, when executors stop. */
+    /** Writes {@code farewell} if the output takes it and ends the request: for undeploy, when executors stop. */
     public void close(Frame farewell) {
         disconnected.set(true);
         queue.clear();
         writeLock.lock();
         try {
-            if (!sinkClosed) {
-                send(farewell);
-                closeSink();
+            if (!ended && out.isReady()) {
+                out.write(farewell.bytes());
+                out.flush();
             }
+        } catch (IOException | RuntimeException requestEnded) {
+            ended = true;
         } finally {
             writeLock.unlock();
+        }
+        end();
+    }
+
+    private void disconnect(DisconnectReason reason) {
+        if (disconnected.compareAndSet(false, true)) {
+            queue.clear();
+            onDisconnect.accept(this, reason);
+            scheduleDrain();
         }
     }
 
@@ -126,12 +146,7 @@ public final class Subscriber {
                 executor.execute(this::drain);
             } catch (RejectedExecutionException undeploying) {
                 disconnected.set(true);
-                writeLock.lock();
-                try {
-                    closeSink();
-                } finally {
-                    writeLock.unlock();
-                }
+                end();
             }
         }
     }
@@ -139,21 +154,7 @@ public final class Subscriber {
     private void drain() {
         writeLock.lock();
         try {
-            Frame event;
-            while (!disconnected.get() && !sinkClosed && (event = queue.poll()) != null) {
-                writingSince = System.nanoTime();
-                CompletableFuture<?> sent = send(event);
-                if (!sent.isDone()) {
-                    sent.whenComplete((ignored, failure) -> afterAsyncSend(failure));
-                    return;
-                }
-                writingSince = 0;
-                if (sent.isCompletedExceptionally()) {
-                    writeFailed();
-                }
-            }
-            if (disconnected.get()) {
-                closeSink();
+            if (!writeQueued()) {
                 return;
             }
         } finally {
@@ -165,35 +166,73 @@ public final class Subscriber {
         }
     }
 
-    private void afterAsyncSend(Throwable failure) {
-        writingSince = 0;
-        if (failure != null) {
-            writeFailed();
-        }
-        draining.set(false);
-        scheduleDrain();
-    }
-
     /**
-     * A sink whose request the container has already ended throws: {@code IllegalStateException} by the spec,
-     * and whatever its runtime's internals throw once torn down (HK2's {@code MultiException} on undeploy).
-     * Either way the stream is dead, so it counts as a failed write.
+     * Writes the queued frames and flushes. Answers false when this drainer must keep its turn: the output is not
+     * ready (the container calls {@link #onWritePossible()} when it is), or the stream is over.
      */
-    private CompletableFuture<?> send(Frame event) {
+    private boolean writeQueued() {
         try {
-            return sink.send(event).toCompletableFuture();
-        } catch (RuntimeException requestEnded) {
-            return CompletableFuture.failedFuture(requestEnded);
+            while (!ended) {
+                if (disconnected.get()) {
+                    end();
+                    return false;
+                }
+                if (!out.isReady()) {
+                    writingSince = System.nanoTime();
+                    return false;
+                }
+                Frame frame = queue.poll();
+                if (frame != null) {
+                    queued.decrementAndGet();
+                    out.write(frame.bytes());
+                    unflushed = true;
+                } else if (unflushed) {
+                    out.flush();
+                    unflushed = false;
+                } else {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException failed) {
+            disconnect(DisconnectReason.CLIENT_GONE);
+            end();
+        }
+        return false;
+    }
+
+    @Override
+    public void onWritePossible() {
+        writingSince = 0;
+        drain();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        disconnect(DisconnectReason.CLIENT_GONE);
+        end();
+    }
+
+    /** Ends the request unless the container already has; under the monitor its ending takes too. */
+    private synchronized void end() {
+        if (!ended) {
+            ended = true;
+            try {
+                context.complete();
+            } catch (IllegalStateException endedMeanwhile) {
+                // the container ended it first
+            }
         }
     }
 
     /**
-     * The container ended the request, or a write failed: the sink must never be touched again, since its
-     * response may be recycled for another connection. No write starts after this; one in progress gets a short
-     * while to finish. Never longer: the caller may be a container thread that a stalled write itself waits for.
+     * The container ended the request (client gone, error, timeout, completion). No write starts after this; one
+     * in progress gets a short while to finish. Never longer: the caller may be a container thread that the write
+     * itself waits for.
      */
-    void requestEnded() {
-        sinkClosed = true;
+    private void requestEnded() {
+        synchronized (this) {
+            ended = true;
+        }
         try {
             if (writeLock.tryLock(WRITE_IN_PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
                 writeLock.unlock();
@@ -204,21 +243,23 @@ public final class Subscriber {
         disconnect(DisconnectReason.CLIENT_GONE);
     }
 
-    private void writeFailed() {
-        sinkClosed = true;
-        disconnect(DisconnectReason.CLIENT_GONE);
-        onWriteFailure.run();
+    @Override
+    public void onComplete(AsyncEvent event) {
+        requestEnded();
     }
 
-    /** Called holding the write lock; a sink whose request ended is left alone. */
-    private void closeSink() {
-        if (!sinkClosed) {
-            sinkClosed = true;
-            try {
-                sink.close();
-            } catch (RuntimeException requestEnded) {
-                LOG.log(Level.FINE, "closing a stream the container already ended", requestEnded);
-            }
-        }
+    @Override
+    public void onError(AsyncEvent event) {
+        requestEnded();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        requestEnded();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // a stream is started once
     }
 }

@@ -7,8 +7,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.servlet.AsyncContext;
 import jakarta.ws.rs.ServiceUnavailableException;
-import jakarta.ws.rs.sse.SseEventSink;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,12 +89,13 @@ public class TopicRegistry {
     }
 
     /**
-     * Opens the stream on {@code sink} with a comment and {@code retry:}, replays what {@code topicNames} published
+     * Opens the stream of the request {@code stream} with a comment and {@code retry:}, replays what {@code topicNames} published
      * after {@code lastEventId} and then delivers every new event. Replay and registration happen under the lock
      * that publishing takes, so nothing is missed or sent twice in between. An id that is malformed, unknown or
      * older than the history gets {@code event: reset} instead, carrying the id to resume from.
      */
-    public synchronized Subscriber subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client) {
+    public synchronized Subscriber subscribe(AsyncContext stream, Set<String> topicNames, String lastEventId, String client)
+            throws IOException {
         if (closed) {
             throw new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
         }
@@ -110,13 +112,14 @@ public class TopicRegistry {
         if (lastEventId != null) {
             backlog.addAll(replay(lastEventId, topicNames));
         }
-        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize() + backlog.size(), scheduler::write,
+        var subscriber = new Subscriber(stream, client, topicNames, settings.queueSize() + backlog.size(), scheduler::write,
                 this::unsubscribe);
         connections++;
         subscribers.add(subscriber);
         perClient.merge(client, 1, Integer::sum);
         backlog.forEach(subscriber::offer);
         topicNames.forEach(name -> topic(name).subscribers.add(subscriber));
+        subscriber.start();
         return subscriber;
     }
 
@@ -198,9 +201,8 @@ public class TopicRegistry {
     }
 
     /**
-     * Ends every stream with a jittered {@code retry:}, so clients do not all come back at once. Only WildFly
-     * still lets the app write at this point; Jersey (Payara, Tomcat) has ended the requests already, which is
-     * why the {@code retry:} at the start of each stream is jittered too.
+     * Ends every stream with a jittered {@code retry:}, so clients do not all come back at once. Where the container
+     * has already ended the requests at this point, the {@code retry:} at the start of each stream is jittered too.
      */
     @PreDestroy
     void closeStreams() {
