@@ -7,7 +7,7 @@
 set -euo pipefail
 runtime=${1:?usage: bench/run.sh payara|wildfly|tomcat [workload ...]}
 shift
-workloads=${*:-idle headline fast large churn stalled1 stalled10 capacity ramp}
+workloads=${*:-idle headline fast large churn steady stalled1 stalled10 capacity ramp}
 labels=${LABELS:-hub async naive}
 seconds=${SECONDS_PER_RUN:-15}
 warmup=${WARMUP:-5}
@@ -18,6 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/bench
 work=$bench/target/$runtime
 mkdir -p "$bench/results"
+rm -f "$bench/results/$runtime-hub-disconnects.txt"
 rm -rf "$work" && mkdir -p "$work"
 
 mvn -q -B -f "$root/pom.xml" package -DskipTests
@@ -90,13 +91,33 @@ loadgen() {
         async) args+=(--url "$base/baselines/async" --publish-url "$base/baselines/async") ;;
         naive) args+=(--url "$base/baselines/api/naive" --publish-url "$base/baselines/api/naive") ;;
     esac
+    [ "$label" = hub ] && before=$(disconnects)
     taskset -c 1 java -Xmx2g -jar "$bench/loadgen/target/loadgen.jar" "${args[@]}" \
         || echo "loadgen failed: $runtime $label $workload" >&2
-    if [ "$label" = naive ]; then
-        # The stock broadcaster forgets a departed client only when a broadcast to it fails: prune before the next run.
-        for _ in 1 2; do curl -fs -m 30 -o /dev/null -X POST -H 'Content-Type: text/plain' --data prune "$base/baselines/api/naive"; done
-    fi
+    settle "$label"
+    [ "$label" = hub ] && echo "$workload: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
     sleep 3
+}
+
+# The hub's disconnects so far, by reason, from its /api/metrics.
+disconnects() {
+    curl -fs -m 10 "$base/hub/api/metrics" | sed -n 's/^sse_hub_disconnects_total{reason="\(.*\)",*} \(.*\)/\1=\2/p' | tr '\n' ' '
+}
+
+# Lets the server let go of the last run's clients before the next run measures heap or CPU. The hub notices an idle
+# departed client at its next heartbeat; the baselines only when a broadcast to it fails, so they get two.
+settle() {
+    if [ "$1" = hub ]; then
+        for _ in $(seq 1 60); do
+            [ "$(curl -fs -m 10 "$base/hub/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] && return
+            sleep 1
+        done
+        echo "hub streams still open 60 s after the run" >&2
+    else
+        local url=$base/baselines/async
+        [ "$1" = naive ] && url=$base/baselines/api/naive
+        for _ in 1 2; do curl -fs -m 30 -o /dev/null -X POST -H 'Content-Type: text/plain' --data prune "$url"; done
+    fi
 }
 
 for workload in $workloads; do

@@ -6,6 +6,8 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -79,17 +81,45 @@ public final class Subscriber implements WriteListener, AsyncListener {
 
     /** Queues {@code frame} without waiting; a subscriber whose queue is full is disconnected. */
     public void offer(Frame frame) {
+        if (queue(frame)) {
+            runDrain();
+        }
+    }
+
+    /**
+     * Queues {@code frame} to every one of {@code subscribers}, then drains those that need it in batches of
+     * {@code batch} per writer task: one task per subscriber would cost more than the write itself.
+     */
+    public static void offerAll(Iterable<Subscriber> subscribers, Frame frame, int batch) {
+        List<Subscriber> due = new ArrayList<>();
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.queue(frame)) {
+                due.add(subscriber);
+            }
+        }
+        for (int from = 0; from < due.size(); from += batch) {
+            List<Subscriber> some = due.subList(from, Math.min(from + batch, due.size()));
+            try {
+                some.get(0).executor.execute(() -> some.forEach(Subscriber::drain));
+            } catch (RejectedExecutionException undeploying) {
+                some.forEach(Subscriber::undeploying);
+            }
+        }
+    }
+
+    /** Answers whether the caller now holds the drainer's turn and must drain. */
+    private boolean queue(Frame frame) {
         if (disconnected.get()) {
-            return;
+            return false;
         }
         lastOfferNanos = System.nanoTime();
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             disconnect(DisconnectReason.QUEUE_FULL);
-            return;
+            return false;
         }
         queue.add(frame);
-        scheduleDrain();
+        return draining.compareAndSet(false, true);
     }
 
     /** Queues {@code frame} if nothing was queued for {@code idleNanos}. */
@@ -142,13 +172,21 @@ public final class Subscriber implements WriteListener, AsyncListener {
 
     private void scheduleDrain() {
         if (draining.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException undeploying) {
-                disconnected.set(true);
-                end();
-            }
+            runDrain();
         }
+    }
+
+    private void runDrain() {
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            undeploying();
+        }
+    }
+
+    private void undeploying() {
+        disconnected.set(true);
+        end();
     }
 
     private void drain() {

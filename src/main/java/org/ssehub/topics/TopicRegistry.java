@@ -41,6 +41,7 @@ public class TopicRegistry {
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
     private static final Duration MIN_SWEEP = Duration.ofMillis(50);
     private static final Frame HEARTBEAT = Frame.comment("heartbeat");
+    private static final int DRAIN_BATCH = 64;
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -83,7 +84,7 @@ public class TopicRegistry {
         Topic topic = topic(topicName);
         topic.lastId = id;
         topic.history.add(id, event, System.nanoTime());
-        topic.subscribers.forEach(subscriber -> subscriber.offer(event));
+        Subscriber.offerAll(topic.subscribers, event, DRAIN_BATCH);
         metrics.published();
         return id;
     }

@@ -24,7 +24,7 @@ import javax.imageio.ImageIO;
  * tells the label, marker shape the runtime; the line joins the mean of each subscriber count.
  */
 final class Chart {
-    static final Set<String> BROADCAST = Set.of("headline", "large", "churn", "stalled1", "stalled10", "capacity");
+    static final Set<String> BROADCAST = Set.of("headline", "large", "churn", "steady", "stalled1", "stalled10", "capacity");
     private static final int W = 1400, H = 600, LEFT = 80, RIGHT = 30, TOP = 50, BOTTOM = 60;
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0xd62728),
         new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};

@@ -13,7 +13,7 @@ final class Options {
             usage: java -jar loadgen.jar [run] --workload NAME [flags]
                    java -jar loadgen.jar report --results DIR --out RESULTS.md --chart results.png
 
-            workloads: idle, headline, fast, large, churn, stalled1, stalled10, capacity, ramp
+            workloads: idle, headline, fast, large, churn, steady, stalled1, stalled10, capacity, ramp
 
             target
               --base URL                 context root (default http://127.0.0.1:8080)
@@ -117,9 +117,10 @@ final class Options {
                 subscribers = 1_000;
                 churn = 200;
             }
-            case "stalled1", "stalled10" -> {
+            case "steady", "stalled1", "stalled10" -> {
                 subscribers = 1_000;
-                stalled = workload.equals("stalled1") ? 1 : 10;
+                size = 4_096;
+                stalled = workload.equals("stalled1") ? 1 : workload.equals("stalled10") ? 10 : 0;
             }
             case "capacity" -> {
                 subscribers = 19_000;

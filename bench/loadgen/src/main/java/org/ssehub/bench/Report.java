@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 final class Report {
     static final String MARKER = "<!-- generated below -->";
     static final List<String> WORKLOADS = List.of("idle", "headline", "fast", "large", "churn",
-            "stalled1", "stalled10", "capacity", "ramp");
+            "steady", "stalled1", "stalled10", "capacity", "ramp");
     static final List<String> LABELS = List.of("hub", "async", "naive");
     private static final String INTRO = """
             # sse-hub benchmark results
