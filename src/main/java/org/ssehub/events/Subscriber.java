@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.ssehub.wire.Frame;
 
 /**
@@ -31,6 +33,7 @@ import org.ssehub.wire.Frame;
  */
 public final class Subscriber implements WriteListener, AsyncListener {
 
+    private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
     private static final long WRITE_IN_PROGRESS_MILLIS = 50;
 
     private final AsyncContext context;
@@ -100,9 +103,9 @@ public final class Subscriber implements WriteListener, AsyncListener {
         for (int from = 0; from < due.size(); from += batch) {
             List<Subscriber> some = due.subList(from, Math.min(from + batch, due.size()));
             try {
-                some.get(0).executor.execute(() -> some.forEach(Subscriber::drain));
+                some.get(0).executor.execute(() -> some.forEach(Subscriber::drainGuarded));
             } catch (RejectedExecutionException undeploying) {
-                some.forEach(Subscriber::undeploying);
+                some.forEach(Subscriber::abandon);
             }
         }
     }
@@ -180,18 +183,30 @@ public final class Subscriber implements WriteListener, AsyncListener {
         try {
             executor.execute(this::drain);
         } catch (RejectedExecutionException e) {
-            undeploying();
+            abandon();
         }
     }
 
-    private void undeploying() {
+    /** Stops delivery and ends the request, without telling the registry: on undeploy, or after a failed drain. */
+    private void abandon() {
         disconnected.set(true);
         end();
+    }
+
+    /** Drains; a failure ends this stream, never the others of its batch. */
+    private void drainGuarded() {
+        try {
+            drain();
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, "a stream's drain failed; the stream is ended", failed);
+            abandon();
+        }
     }
 
     private void drain() {
         writeLock.lock();
         try {
+            writingSince = 0;
             if (!writeQueued()) {
                 return;
             }
@@ -240,7 +255,6 @@ public final class Subscriber implements WriteListener, AsyncListener {
 
     @Override
     public void onWritePossible() {
-        writingSince = 0;
         drain();
     }
 

@@ -120,7 +120,12 @@ public class TopicRegistry {
         perClient.merge(client, 1, Integer::sum);
         backlog.forEach(subscriber::offer);
         topicNames.forEach(name -> topic(name).subscribers.add(subscriber));
-        subscriber.start();
+        try {
+            subscriber.start();
+        } catch (RuntimeException requestEnded) {
+            unsubscribe(subscriber, DisconnectReason.CLIENT_GONE);
+            throw requestEnded;
+        }
         return subscriber;
     }
 
