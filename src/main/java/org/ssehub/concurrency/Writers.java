@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The threads that write to streams. A JAX-RS sink may write on the calling thread (Jersey does), and a client
  * that stops reading blocks that write until the container's write timeout. Each task that has run longer than
  * {@link #BLOCKED_NANOS} gets a thread added in its place, so a blocked write costs a thread, never everyone
- * else's delivery; the extra threads go once the writes return.
+ * else's delivery; the extra threads go a second after the writes return.
  */
 final class Writers {
 
@@ -24,7 +24,7 @@ final class Writers {
 
     Writers(ThreadFactory factory, int base, int maxBlocked) {
         this.base = base;
-        this.pool = new ThreadPoolExecutor(base, base + maxBlocked, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory) {
+        this.pool = new ThreadPoolExecutor(base, base + maxBlocked, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory) {
             @Override
             protected void beforeExecute(Thread thread, Runnable task) {
                 busySince.computeIfAbsent(thread, t -> new AtomicLong()).set(System.nanoTime());

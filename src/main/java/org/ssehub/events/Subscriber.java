@@ -246,7 +246,12 @@ public final class Subscriber implements WriteListener, AsyncListener {
                     return true;
                 }
             }
-        } catch (IOException | RuntimeException failed) {
+        } catch (IOException clientGone) {
+            LOG.log(Level.FINE, "a write failed: the client went away", clientGone);
+            disconnect(DisconnectReason.CLIENT_GONE);
+            end();
+        } catch (RuntimeException refused) {
+            LOG.log(Level.WARNING, "the container refused a write; the stream is ended", refused);
             disconnect(DisconnectReason.CLIENT_GONE);
             end();
         }
