@@ -5,6 +5,7 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -13,12 +14,22 @@ import java.nio.charset.StandardCharsets;
 /** A request body read up to a limit: never more than the limit plus one byte is held in memory. */
 final class Payload {
 
+    /**
+     * A body declared at most this much over the limit is read and dropped before the 413: a server that answers and
+     * closes with the body unread resets the connection, and the client may lose the answer. A larger one is refused
+     * unread.
+     */
+    private static final long DISCARDED_PAST_LIMIT = 1 << 20;
+
     private Payload() {
     }
 
     /** The body as UTF-8 text; 413 past {@code maxBytes}, 400 if it is not UTF-8. */
     static String read(InputStream body, long declaredLength, int maxBytes) throws IOException {
         if (declaredLength > maxBytes) {
+            if (declaredLength - maxBytes <= DISCARDED_PAST_LIMIT) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
             throw tooLarge(maxBytes);
         }
         byte[] bytes = body.readNBytes(maxBytes + 1);
