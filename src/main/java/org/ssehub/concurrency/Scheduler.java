@@ -60,7 +60,7 @@ public class Scheduler {
         periodic.add(executor.scheduleAtFixedRate(() -> runLogged(task), millis, millis, TimeUnit.MILLISECONDS));
     }
 
-    /** Runs a task that writes to streams and may block on a client that does not read. */
+    /** Runs a task that writes to streams, on the writer pool. */
     public void write(Runnable task) {
         writers.execute(task);
     }

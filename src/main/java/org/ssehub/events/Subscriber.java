@@ -84,7 +84,7 @@ public final class Subscriber implements WriteListener, AsyncListener {
 
     /** Queues {@code frame} without waiting; a subscriber whose queue is full is disconnected. */
     public void offer(Frame frame) {
-        if (queue(frame)) {
+        if (queue(frame, System.nanoTime())) {
             runDrain();
         }
     }
@@ -94,9 +94,10 @@ public final class Subscriber implements WriteListener, AsyncListener {
      * {@code batch} per writer task: one task per subscriber would cost more than the write itself.
      */
     public static void offerAll(Iterable<Subscriber> subscribers, Frame frame, int batch) {
+        long now = System.nanoTime();
         List<Subscriber> due = new ArrayList<>();
         for (Subscriber subscriber : subscribers) {
-            if (subscriber.queue(frame)) {
+            if (subscriber.queue(frame, now)) {
                 due.add(subscriber);
             }
         }
@@ -111,11 +112,11 @@ public final class Subscriber implements WriteListener, AsyncListener {
     }
 
     /** Answers whether the caller now holds the drainer's turn and must drain. */
-    private boolean queue(Frame frame) {
+    private boolean queue(Frame frame, long nowNanos) {
         if (disconnected.get()) {
             return false;
         }
-        lastOfferNanos = System.nanoTime();
+        lastOfferNanos = nowNanos;
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             disconnect(DisconnectReason.QUEUE_FULL);
@@ -125,11 +126,9 @@ public final class Subscriber implements WriteListener, AsyncListener {
         return draining.compareAndSet(false, true);
     }
 
-    /** Queues {@code frame} if nothing was queued for {@code idleNanos}. */
-    public void offerIfIdle(Frame frame, long idleNanos) {
-        if (System.nanoTime() - lastOfferNanos >= idleNanos) {
-            offer(frame);
-        }
+    /** Whether nothing was queued for {@code idleNanos}. */
+    public boolean idle(long nowNanos, long idleNanos) {
+        return nowNanos - lastOfferNanos >= idleNanos;
     }
 
     /** Disconnects the subscriber and ends its request if its output has not been ready for {@code deadlineNanos}. */
@@ -248,12 +247,10 @@ public final class Subscriber implements WriteListener, AsyncListener {
             }
         } catch (IOException clientGone) {
             LOG.log(Level.FINE, "a write failed: the client went away", clientGone);
-            disconnect(DisconnectReason.CLIENT_GONE);
-            end();
+            onError(clientGone);
         } catch (RuntimeException refused) {
             LOG.log(Level.WARNING, "the container refused a write; the stream is ended", refused);
-            disconnect(DisconnectReason.CLIENT_GONE);
-            end();
+            onError(refused);
         }
         return false;
     }
@@ -263,6 +260,7 @@ public final class Subscriber implements WriteListener, AsyncListener {
         drain();
     }
 
+    /** A write failed: the client is gone, or the container refused it. */
     @Override
     public void onError(Throwable failure) {
         disconnect(DisconnectReason.CLIENT_GONE);

@@ -190,7 +190,8 @@ public class TopicRegistry {
     /** Sends heartbeats on idle streams and drops history that has grown too old. */
     private void sweep() {
         long idleNanos = settings.heartbeat().toNanos();
-        topics.values().forEach(topic -> topic.subscribers.forEach(s -> s.offerIfIdle(HEARTBEAT, idleNanos)));
+        long now = System.nanoTime();
+        Subscriber.offerAll(subscribers.stream().filter(s -> s.idle(now, idleNanos)).toList(), HEARTBEAT, DRAIN_BATCH);
         trimHistories();
     }
 
