@@ -9,22 +9,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The threads that write to streams. A JAX-RS sink may write on the calling thread (Jersey does), and a client
- * that stops reading blocks that write until the container's write timeout. Each task that has run longer than
- * {@link #BLOCKED_NANOS} gets a thread added in its place, so a blocked write costs a thread, never everyone
- * else's delivery; the extra threads go a second after the writes return.
+ * The threads that write to streams. Stream writes are non-blocking, so a task should never wait; as a guard
+ * against a container whose write blocks after all, each task that has run longer than {@link #BLOCKED_NANOS}
+ * gets a thread added in its place, so it costs a thread, never everyone else's delivery. The pool is resized, not
+ * left to time threads out: steady work handed round the threads would keep every one of them alive.
  */
 final class Writers {
 
     private static final long BLOCKED_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final int base;
+    private final int limit;
     private final Map<Thread, AtomicLong> busySince = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor pool;
 
     Writers(ThreadFactory factory, int base, int maxBlocked) {
         this.base = base;
-        this.pool = new ThreadPoolExecutor(base, base + maxBlocked, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory) {
+        this.limit = base + maxBlocked;
+        this.pool = new ThreadPoolExecutor(base, base, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory) {
             @Override
             protected void beforeExecute(Thread thread, Runnable task) {
                 busySince.computeIfAbsent(thread, t -> new AtomicLong()).set(System.nanoTime());
@@ -42,7 +44,7 @@ final class Writers {
         pool.execute(task);
     }
 
-    /** Sizes the pool to its base plus one thread per blocked task. */
+    /** Sizes the pool to its base plus one thread per blocked task; idle threads over that size end at once. */
     void compensate() {
         long now = System.nanoTime();
         int blocked = 0;
@@ -56,9 +58,13 @@ final class Writers {
                 blocked++;
             }
         }
-        int size = Math.min(base + blocked, pool.getMaximumPoolSize());
-        if (size != pool.getCorePoolSize()) {
+        int size = Math.min(base + blocked, limit);
+        if (size > pool.getMaximumPoolSize()) {
+            pool.setMaximumPoolSize(size);
             pool.setCorePoolSize(size);
+        } else if (size < pool.getMaximumPoolSize()) {
+            pool.setCorePoolSize(size);
+            pool.setMaximumPoolSize(size);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
 import org.ssehub.ServerThreads;
@@ -37,11 +38,17 @@ class AbortIT extends DeployedWar {
             double connections = metric("sse_hub_connections");
             double writers = metric("sse_hub_writer_threads");
             var broadcast = textPublish(topic, "tick");
+            AtomicReference<String> publishFailure = new AtomicReference<>("none");
             publisher.scheduleAtFixedRate(() -> {
                 try {
-                    send(broadcast);
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
+                    int status = send(broadcast).statusCode();
+                    if (status / 100 != 2) {
+                        publishFailure.compareAndSet("none", "a publish answered " + status);
+                    }
+                } catch (IOException e) {
+                    publishFailure.compareAndSet("none", e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }, 0, 10, TimeUnit.MILLISECONDS);
 
@@ -53,7 +60,12 @@ class AbortIT extends DeployedWar {
                     }
                     for (SseStream stream : wave) {
                         assertEquals(200, stream.status());
-                        assertEquals(topic, stream.nextEvent(TIMEOUT).event());
+                        try {
+                            assertEquals(topic, stream.nextEvent(TIMEOUT).event());
+                        } catch (AssertionError noEvent) {
+                            throw new AssertionError(noEvent.getMessage() + " after " + opened + " clients; first publish failure: "
+                                    + publishFailure.get(), noEvent);
+                        }
                     }
                 } finally {
                     for (int i = 0; i < wave.size(); i++) {
@@ -69,7 +81,11 @@ class AbortIT extends DeployedWar {
 
             await("the subscriber count back at its baseline", TIMEOUT, ticker,
                     () -> subscribers(topic) == 0 && metric("sse_hub_connections") == connections);
-            await("the writer threads back to " + writers, TIMEOUT, ticker, () -> metric("sse_hub_writer_threads") <= writers);
+            try {
+                await("the writer threads back to " + writers, TIMEOUT, ticker, () -> metric("sse_hub_writer_threads") <= writers);
+            } catch (AssertionError busy) {
+                throw new AssertionError(busy.getMessage() + "; threads:\n" + ServerThreads.dump().orElse("(server gone)"), busy);
+            }
             await("no connection left in CLOSE_WAIT", TIMEOUT, ticker, () -> closeWaits(base().getPort()) == 0);
             ServerThreads.awaitDump(dump -> !dump.contains("org.ssehub."), TIMEOUT, "no thread left in sse-hub code");
         } finally {
