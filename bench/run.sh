@@ -4,6 +4,9 @@
 # and bench/results.png from every result there.
 #   bench/run.sh payara|wildfly|tomcat [workload ...]     (default: all standard workloads)
 #   SECONDS_PER_RUN=20 WARMUP=5 RAMP_MAX=8000 LABELS="hub async" bench/run.sh tomcat headline ramp
+# PROFILE=1 also profiles the server's CPU in each measured window with async-profiler, into bench/results/profiles/
+# (flame graph .html, top frames .txt, stacks .collapsed); the profiler costs a little CPU, so publish figures from
+# runs without it.
 set -euo pipefail
 runtime=${1:?usage: bench/run.sh payara|wildfly|tomcat [workload ...]}
 shift
@@ -26,6 +29,12 @@ mvn -q -B -f "$bench/baselines/pom.xml" package
 mvn -q -B -f "$bench/loadgen/pom.xml" package -DskipTests
 version() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -1; }
 fetch() { mvn -q -B -f "$root/pom.xml" dependency:copy -Dartifact="$1" -DoutputDirectory="$work" -Dmdep.stripVersion=true; }
+
+if [ -n "${PROFILE:-}" ]; then
+    fetch "tools.profiler:async-profiler:3.0:jar"
+    unzip -q -o "$work/async-profiler.jar" 'linux-x64/*' -d "$work"
+    mkdir -p "$bench/results/profiles"
+fi
 
 ulimit -n 20000
 server_opts="-Xms1g -Xmx6g -XX:+UseG1GC"
@@ -85,6 +94,8 @@ loadgen() {
     local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
         --seconds "$seconds" --warmup-seconds "$warmup" --out "$bench/results/$runtime-$label-$workload.json")
     [ "$workload" = ramp ] && args+=(--max-ramp-subscribers "${RAMP_MAX:-16000}")
+    [ -n "${PROFILE:-}" ] && args+=(--profiler "$work/linux-x64/libasyncProfiler.so"
+        --profile-out "$bench/results/profiles/$runtime-$label-$workload")
     case $label in
         hub) args+=(--url "$base/hub/api/events?topic=bench" --publish-url "$base/hub/api/topics/bench/events"
                     --header "Authorization: Bearer $token" --count-url "$base/hub/api/topics" --topic bench) ;;

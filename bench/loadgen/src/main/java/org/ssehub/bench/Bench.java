@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -20,6 +23,11 @@ final class Bench {
     private final ServerProbe probe;
     private Subscribers subs;
     private Publisher publisher;
+    private final ExecutorService profiling = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "profiler");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     Bench(Options o) {
         this.o = o;
@@ -171,7 +179,14 @@ final class Bench {
         r.put("subscribersConnected", subs.alive());
     }
 
-    private Map<String, Object> measure(int requested, double rate) throws InterruptedException {
+    /** Runs a profiler command off the publishing thread, so jcmd's start-up does not delay a publish. */
+    private void profile(Runnable command) {
+        if (o.profiler != null) {
+            profiling.execute(command);
+        }
+    }
+
+    private Map<String, Object> measure(int requested, double rate) throws InterruptedException, ExecutionException {
         int warm = (int) Math.round(rate * o.warmupSeconds);
         int count = (int) Math.max(1, Math.round(rate * o.seconds));
         Window w = new Window(publisher.nextSeq() + warm, count);
@@ -183,10 +198,15 @@ final class Bench {
             subs.phase = "measure";
             t[0] = System.nanoTime();
             cpu[0] = probe == null ? 0 : probe.cpuTicks();
+            profile(() -> probe.startProfile(o.profiler));
         }, () -> {
             t[1] = System.nanoTime();
             cpu[1] = probe == null ? 0 : probe.cpuTicks();
+            profile(() -> probe.stopProfile(o.profiler, o.profileOut));
         });
+        if (o.profiler != null) {
+            profiling.submit(() -> { }).get();
+        }
         subs.phase = "grace";
         publisher.drain(15);
         long left = t[1] + (long) (o.graceSeconds * 1e9) - System.nanoTime();

@@ -23,6 +23,9 @@ final class Options {
               --header "Name: value"     header on every publish and count request (repeatable)
               --count-url URL            topic list with subscriber counts, polled every 250 ms
               --server-pid PID           server process: CPU from /proc, heap with jcmd, RSS
+              --profiler LIB             async-profiler's libasyncProfiler.so: profile the server's CPU during
+                                         the measured window (needs --server-pid and --profile-out)
+              --profile-out FILE         where the profile goes: FILE.html (flame graph), FILE.txt (top frames)
             load (defaults from the workload)
               --subscribers N  --rate EVENTS_PER_S  --size BYTES  --seconds S  --warmup-seconds S
               --stalled K  --churn PER_S
@@ -55,6 +58,8 @@ final class Options {
     String countUrl;
     final List<String[]> headers = new ArrayList<>();
     Long serverPid;
+    String profiler;
+    String profileOut;
     String label = "hub";
     String runtime = "unknown";
     String out;
@@ -159,6 +164,8 @@ final class Options {
                 case "publish-url" -> publishUrl = v;
                 case "count-url" -> countUrl = v;
                 case "server-pid" -> serverPid = Long.parseLong(v);
+                case "profiler" -> profiler = v;
+                case "profile-out" -> profileOut = v;
                 case "label" -> label = v;
                 case "runtime" -> runtime = v;
                 case "out" -> out = v;
@@ -182,6 +189,9 @@ final class Options {
         }
         if (workload.equals("ramp") && maxRampSubscribers > MAX_SUBSCRIBERS) {
             throw new IllegalArgumentException("--max-ramp-subscribers must be at most " + MAX_SUBSCRIBERS);
+        }
+        if (profiler != null && (serverPid == null || profileOut == null)) {
+            throw new IllegalArgumentException("--profiler needs --server-pid and --profile-out");
         }
         if (stalled < 0 || stalled > subscribers) {
             throw new IllegalArgumentException("--stalled must be 0.." + subscribers);

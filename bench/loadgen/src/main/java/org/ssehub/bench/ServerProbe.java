@@ -53,6 +53,19 @@ final class ServerProbe {
         throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
     }
 
+    /** Loads async-profiler's {@code library} into the server and starts sampling its CPU. */
+    void startProfile(String library) {
+        run("JVMTI.agent_load " + library + " start,event=cpu,interval=1ms");
+    }
+
+    /** Stops the profile and writes OUT.html (flame graph), OUT.txt (top frames) and OUT.collapsed (stacks). */
+    void stopProfile(String library, String out) {
+        String file = Path.of(out).toAbsolutePath().toString();
+        run("JVMTI.agent_load " + library + " stop,file=" + file + ".html");
+        run("JVMTI.agent_load " + library + " dump,summary,flat=40,traces=10,file=" + file + ".txt");
+        run("JVMTI.agent_load " + library + " dump,collapsed,file=" + file + ".collapsed");
+    }
+
     /** Runs a full GC in the server, then answers its used heap in bytes. */
     long heapUsedAfterGc() {
         run("GC.run");
@@ -97,7 +110,7 @@ final class ServerProbe {
         };
     }
 
-    private String run(String command) {
+    String run(String command) {
         try {
             Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
