@@ -26,7 +26,8 @@ import org.ssehub.wire.Frame;
  * One open stream, written with the servlet container's non-blocking output, so no write ever waits for a client.
  * Publishers only put frames, already serialised, into its bounded queue. One drainer at a time writes them: a
  * task on the writer pool, or, once the output is not ready, the container's next {@code onWritePossible}. The
- * drainer writes every queued frame and flushes once. A subscriber whose queue overflows, or whose output has
+ * drainer writes every queued frame and flushes once; it asks {@code isReady()} after each write, as the servlet
+ * API requires, and not again before the next drain's first write when the last answer was yes. A subscriber whose queue overflows, or whose output has
  * not become ready again by the write deadline, is disconnected and its request ended: the client resumes from
  * history. Once the container has ended the request, its response is never touched again: it may already serve
  * another connection.
@@ -52,6 +53,8 @@ public final class Subscriber implements WriteListener, AsyncListener {
     private volatile boolean ended;
     /** Whether frames were written since the last flush; guarded by the write lock. */
     private boolean unflushed;
+    /** Whether {@code isReady()} answered true and nothing was written since; guarded by the write lock. */
+    private boolean ready;
     private volatile long lastOfferNanos = System.nanoTime();
     /** Since when the output has not been ready, or 0 while it is. */
     private volatile long writingSince;
@@ -152,7 +155,8 @@ public final class Subscriber implements WriteListener, AsyncListener {
         queue.clear();
         writeLock.lock();
         try {
-            if (!ended && out.isReady()) {
+            if (!ended && (ready || out.isReady())) {
+                ready = false;
                 out.write(farewell.bytes());
                 out.flush();
             }
@@ -229,16 +233,21 @@ public final class Subscriber implements WriteListener, AsyncListener {
                     end();
                     return false;
                 }
-                if (!out.isReady()) {
-                    writingSince = System.nanoTime();
-                    return false;
+                if (!ready) {
+                    ready = out.isReady();
+                    if (!ready) {
+                        writingSince = System.nanoTime();
+                        return false;
+                    }
                 }
                 Frame frame = queue.poll();
                 if (frame != null) {
                     queued.decrementAndGet();
+                    ready = false;
                     out.write(frame.bytes());
                     unflushed = true;
                 } else if (unflushed) {
+                    ready = false;
                     out.flush();
                     unflushed = false;
                 } else {
