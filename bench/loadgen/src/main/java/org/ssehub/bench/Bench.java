@@ -182,7 +182,13 @@ final class Bench {
     /** Runs a profiler command off the publishing thread, so jcmd's start-up does not delay a publish. */
     private void profile(Runnable command) {
         if (o.profiler != null) {
-            profiling.execute(command);
+            profiling.execute(() -> {
+                try {
+                    command.run();
+                } catch (IllegalStateException e) {
+                    System.err.println("profiling failed: " + e.getMessage());
+                }
+            });
         }
     }
 

@@ -55,15 +55,23 @@ final class ServerProbe {
 
     /** Loads async-profiler's {@code library} into the server and starts sampling its CPU. */
     void startProfile(String library) {
-        run("JVMTI.agent_load " + library + " start,event=cpu,interval=1ms");
+        profiler(library, "start,event=cpu,interval=1ms");
     }
 
     /** Stops the profile and writes OUT.html (flame graph), OUT.txt (top frames) and OUT.collapsed (stacks). */
     void stopProfile(String library, String out) {
         String file = Path.of(out).toAbsolutePath().toString();
-        run("JVMTI.agent_load " + library + " stop,file=" + file + ".html");
-        run("JVMTI.agent_load " + library + " dump,summary,flat=40,traces=10,file=" + file + ".txt");
-        run("JVMTI.agent_load " + library + " dump,collapsed,file=" + file + ".collapsed");
+        profiler(library, "stop,file=" + file + ".html");
+        profiler(library, "dump,flat=40,traces=10,file=" + file + ".txt");
+        profiler(library, "dump,collapsed,file=" + file + ".collapsed");
+    }
+
+    /** jcmd splits an unquoted option at '=', and answers 0 even when the agent fails: it prints the agent's code. */
+    private void profiler(String library, String options) {
+        String answer = run("JVMTI.agent_load " + library + " \"" + options + "\"");
+        if (!answer.contains("return code: 0")) {
+            throw new IllegalStateException("async-profiler " + options + ": " + answer);
+        }
     }
 
     /** Runs a full GC in the server, then answers its used heap in bytes. */
