@@ -24,15 +24,24 @@ final class Payload {
     private Payload() {
     }
 
-    /** The body as UTF-8 text; 413 past {@code maxBytes}, 400 if it is not UTF-8. */
-    static String read(InputStream body, long declaredLength, int maxBytes) throws IOException {
+    /** The body as UTF-8 text; 413 past {@code maxBytes}, 400 if it is cut short or not UTF-8. */
+    static String read(InputStream body, long declaredLength, int maxBytes) {
         if (declaredLength > maxBytes) {
             if (declaredLength - maxBytes <= DISCARDED_PAST_LIMIT) {
-                body.transferTo(OutputStream.nullOutputStream());
+                try {
+                    body.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException cutShort) {
+                    // refused all the same
+                }
             }
             throw tooLarge(maxBytes);
         }
-        byte[] bytes = body.readNBytes(maxBytes + 1);
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(maxBytes + 1);
+        } catch (IOException cutShort) {
+            throw new BadRequestException("the body could not be read to its end: " + cutShort.getMessage());
+        }
         if (bytes.length > maxBytes) {
             throw tooLarge(maxBytes);
         }

@@ -19,7 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.util.Set;
@@ -50,7 +49,7 @@ public class PublishResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publishJson(@PathParam("topic") String topic, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length, InputStream body) throws IOException {
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length, InputStream body) {
         authorize(topic, authorization);
         JsonObject json = parse(Payload.read(body, length, settings.maxPayloadBytes()));
         if (!FIELDS.containsAll(json.keySet())) {
@@ -71,7 +70,7 @@ public class PublishResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response publishText(@PathParam("topic") String topic, @QueryParam("event") String event,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length,
-            InputStream body) throws IOException {
+            InputStream body) {
         authorize(topic, authorization);
         String data = Payload.read(body, length, settings.maxPayloadBytes());
         return published(topic, EventNames.requireValid(event == null ? topic : event), data);

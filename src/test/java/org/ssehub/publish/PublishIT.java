@@ -1,6 +1,7 @@
 package org.ssehub.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -121,6 +122,31 @@ class PublishIT extends DeployedWar {
             String status = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
             assertEquals("HTTP/1.1 413", status);
         }
+    }
+
+    /**
+     * The client declares 100 bytes, sends 10 and closes its side. The hub answers 400 problem+json where the
+     * container lets it (WildFly); Tomcat answers its own 400 and Payara closes the connection. Never a 500, a stack
+     * trace or a publish.
+     */
+    @Test
+    void aBodyCutShortGetsAProblemAndPublishesNothing() throws Exception {
+        String topic = topic();
+        long id = Long.parseLong(json(publish(topic, "text/plain", "first", TOKEN)).getString("id"));
+        try (Socket socket = new Socket(base().getHost(), base().getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + base().getPath() + "api/topics/" + topic + "/events HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: " + TOKEN + "\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly ten b")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.shutdownOutput();
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(response.isEmpty() || response.startsWith("HTTP/1.1 400"),
+                    "400, or no answer at all (Payara closes such a request): " + response);
+            assertFalse(response.contains("Exception") || response.contains(".java:"), "no stack trace: " + response);
+        }
+        assertEquals(id, lastId(topic), "nothing was published");
     }
 
     @Test
