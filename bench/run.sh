@@ -21,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/bench
 work=$bench/target/$runtime
 mkdir -p "$bench/results"
-rm -f "$bench/results/$runtime-hub-disconnects.txt"
+touch "$bench/results/$runtime-hub-disconnects.txt"
 rm -rf "$work" && mkdir -p "$work"
 
 mvn -q -B -f "$root/pom.xml" package -DskipTests
@@ -112,7 +112,10 @@ loadgen() {
     taskset -c 1 java -Xmx2g -jar "$bench/loadgen/target/loadgen.jar" "${args[@]}" \
         || echo "loadgen failed: $runtime $label $workload" >&2
     settle "$label"
-    [ "$label" = hub ] && echo "$workload: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
+    if [ "$label" = hub ]; then
+        sed -i "/^$workload:/d" "$bench/results/$runtime-hub-disconnects.txt"
+        echo "$workload: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
+    fi
     sleep 3
 }
 
