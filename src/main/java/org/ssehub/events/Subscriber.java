@@ -27,9 +27,9 @@ import org.ssehub.wire.Frame;
  * Publishers only put frames, already serialised, into its bounded queue. One drainer at a time writes them: a
  * task on the writer pool, or, once the output is not ready, the container's next {@code onWritePossible}. The
  * drainer writes every queued frame and flushes once; it asks {@code isReady()} after each write, as the servlet
- * API requires, and not again before the next drain's first write when the last answer was yes. A subscriber whose queue overflows, or whose output has
- * not become ready again by the write deadline, is disconnected and its request ended: the client resumes from
- * history. Once the container has ended the request, its response is never touched again: it may already serve
+ * API requires, and not again before the next drain's first write when the last answer was yes. A subscriber
+ * whose queue overflows, or whose output has not become ready again by the write deadline, is disconnected and its
+ * request ended: the client resumes from history. Once the container has ended the request, its response is never touched again: it may already serve
  * another connection.
  */
 public final class Subscriber implements WriteListener, AsyncListener {
