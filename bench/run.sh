@@ -4,6 +4,9 @@
 # and bench/results.png from every result there.
 #   bench/run.sh payara|wildfly|tomcat [workload ...]     (default: all standard workloads)
 #   SECONDS_PER_RUN=20 WARMUP=5 RAMP_MAX=8000 LABELS="hub async" SERVER_OPTS="-Xmx6g" bench/run.sh tomcat headline ramp
+# REPEAT=3 measures each of REPEATED (default: headline steady stalled1 stalled10) three times, the apps taking turns,
+# and records the median of each figure. STALL_HOLD=S keeps publishing after a stalled workload's window until the
+# hub has dropped its stalled readers or S seconds pass (Payara over loopback takes over a minute, RESULTS.md).
 # PROFILE=1 also profiles the server's CPU in each measured window with async-profiler, into bench/results/profiles/
 # (flame graph .html, top frames .txt, stacks .collapsed); the profiler costs a little CPU, so publish figures from
 # runs without it.
@@ -100,10 +103,11 @@ target() {
 }
 
 loadgen() {
-    local label=$1 workload=$2
+    local label=$1 workload=$2 out=${3:-$bench/results/$runtime-$1-$2.json}
     local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
-        --seconds "$seconds" --warmup-seconds "$warmup" --out "$bench/results/$runtime-$label-$workload.json")
+        --seconds "$seconds" --warmup-seconds "$warmup" --out "$out")
     [ "$workload" = ramp ] && args+=(--max-ramp-subscribers "${RAMP_MAX:-16000}")
+    [ "$label" = hub ] && [ -n "${STALL_HOLD:-}" ] && args+=(--stall-hold-seconds "$STALL_HOLD")
     [ -n "${PROFILE:-}" ] && args+=(--profiler "$work/linux-x64/libasyncProfiler.so"
         --profile-out "$bench/results/profiles/$runtime-$label-$workload")
     target "$label"
@@ -113,8 +117,10 @@ loadgen() {
         || echo "loadgen failed: $runtime $label $workload" >&2
     settle "$label"
     if [ "$label" = hub ]; then
-        sed -i "/^$workload:/d" "$bench/results/$runtime-hub-disconnects.txt"
-        echo "$workload: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
+        local key
+        key=$(basename "$out" .json) && key=${key#"$runtime-$label-"}
+        sed -i "/^$key:/d" "$bench/results/$runtime-hub-disconnects.txt"
+        echo "$key: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
     fi
     sleep 3
 }
@@ -151,15 +157,31 @@ for label in $labels; do
     settle "$label"
 done
 
+repeat=${REPEAT:-1}
+repeated=${REPEATED:-headline steady stalled1 stalled10}
 for workload in $workloads; do
-    for label in $labels; do
-        # capacity and ramp are the hub's targets. The stock broadcaster keeps a departed idle client's connection
-        # until a broadcast to it fails: after 10,000 idle clients Tomcat ran out of descriptors, so no naive idle.
-        case $workload-$label in
-            capacity-async|capacity-naive|ramp-async|ramp-naive|idle-naive) [ -z "${ALL_LABELS:-}" ] && continue ;;
-        esac
-        loadgen "$label" "$workload"
+    rounds=1
+    [[ " $repeated " == *" $workload "* ]] && rounds=$repeat
+    for round in $(seq 1 "$rounds"); do
+        for label in $labels; do
+            # capacity and ramp are the hub's targets. The stock broadcaster keeps a departed idle client's connection
+            # until a broadcast to it fails: after 10,000 idle clients Tomcat ran out of descriptors, so no naive idle.
+            case $workload-$label in
+                capacity-async|capacity-naive|ramp-async|ramp-naive|idle-naive) [ -z "${ALL_LABELS:-}" ] && continue ;;
+            esac
+            if [ "$rounds" = 1 ]; then
+                loadgen "$label" "$workload"
+            else
+                loadgen "$label" "$workload" "$work/$runtime-$label-$workload-$round.json"
+            fi
+        done
     done
+    if [ "$rounds" != 1 ]; then
+        for label in $labels; do
+            java -jar "$bench/loadgen/target/loadgen.jar" median --out "$bench/results/$runtime-$label-$workload.json" \
+                "$work/$runtime-$label-$workload"-*.json || echo "median failed: $runtime $label $workload" >&2
+        done
+    fi
 done
 
 java -jar "$bench/loadgen/target/loadgen.jar" report --results "$bench/results" --out "$bench/RESULTS.md" \

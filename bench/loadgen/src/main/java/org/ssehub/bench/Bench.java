@@ -113,6 +113,7 @@ final class Bench {
         }
         r.putAll(m);
         if (o.stalled > 0) {
+            holdStalled(poller);
             r.put("stalled", stallCheck(poller));
         }
         if (poller != null) {
@@ -266,6 +267,20 @@ final class Bench {
             m.put("cpuMicrosPerEvent", w.delivered == 0 ? null : round(cpuSeconds * 1e6 / w.delivered, 3));
         }
         return m;
+    }
+
+    /**
+     * Keeps publishing at the workload's rate, the stalled readers still paused, until the server has dropped them
+     * or {@code --stall-hold-seconds} have passed: for servers that take longer than the measured window.
+     */
+    private void holdStalled(CountPoller poller) throws InterruptedException {
+        long until = System.nanoTime() + (long) (o.stallHoldSeconds * 1e9);
+        int perSecond = (int) Math.max(1, Math.round(o.rate));
+        subs.phase = "stall-hold";
+        while (poller != null && poller.goneNanos == 0 && System.nanoTime() < until) {
+            publisher.publish(o.rate, perSecond, new Window(publisher.nextSeq() + perSecond, 0), () -> { }, () -> { });
+        }
+        publisher.drain(15);
     }
 
     private Map<String, Object> stallCheck(CountPoller poller) throws InterruptedException {

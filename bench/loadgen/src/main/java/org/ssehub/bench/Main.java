@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code java -jar loadgen.jar [run] --workload NAME ...} or {@code java -jar loadgen.jar report ...}. */
+/** {@code java -jar loadgen.jar [run] --workload NAME ...}, {@code ... report ...} or {@code ... median ...}. */
 public final class Main {
     private Main() {
     }
@@ -29,6 +29,10 @@ public final class Main {
     static int run(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("report")) {
             Report.run(Arrays.copyOfRange(args, 1, args.length));
+            return 0;
+        }
+        if (args.length > 0 && args[0].equals("median")) {
+            Median.run(Arrays.copyOfRange(args, 1, args.length));
             return 0;
         }
         if (args.length > 0 && args[0].equals("run")) {

@@ -30,6 +30,8 @@ final class Options {
               --subscribers N  --rate EVENTS_PER_S  --size BYTES  --seconds S  --warmup-seconds S
               --stalled K  --churn PER_S
               --stall-check-seconds S (3)  --idle-seconds S (5)  --grace-seconds S (2)
+              --stall-hold-seconds S (0) after the window, keep publishing with the stalled readers paused
+                                         until the server drops them (seen through --count-url) or S pass
               --connect-timeout-seconds S (60)  --max-in-flight N (500)
               --max-rate R (1000)  --max-ramp-subscribers N (16000)
             output
@@ -45,6 +47,7 @@ final class Options {
     int stalled;
     double churn;
     double stallCheckSeconds = 3;
+    double stallHoldSeconds;
     double idleSeconds = 5;
     double graceSeconds = 2;
     double connectTimeoutSeconds = 60;
@@ -152,6 +155,7 @@ final class Options {
                 case "stalled" -> stalled = Integer.parseInt(v);
                 case "churn" -> churn = Double.parseDouble(v);
                 case "stall-check-seconds" -> stallCheckSeconds = Double.parseDouble(v);
+                case "stall-hold-seconds" -> stallHoldSeconds = Double.parseDouble(v);
                 case "idle-seconds" -> idleSeconds = Double.parseDouble(v);
                 case "grace-seconds" -> graceSeconds = Double.parseDouble(v);
                 case "connect-timeout-seconds" -> connectTimeoutSeconds = Double.parseDouble(v);

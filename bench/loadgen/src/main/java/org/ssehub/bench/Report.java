@@ -233,6 +233,11 @@ final class Report {
 
     private static String notes(Map<String, Object> r) {
         List<String> n = new ArrayList<>();
+        Map<?, ?> repeats = map(r.get("repeats"));
+        if (!repeats.isEmpty()) {
+            n.add("median of " + fmt(repeats.get("count"), 0) + " runs: µs/event " + spread(repeats.get("cpuMicrosPerEvent"))
+                    + ", p99 " + spread(repeats.get("p99")));
+        }
         Map<?, ?> stalled = map(r.get("stalled"));
         if (!stalled.isEmpty()) {
             n.add("stalled dropped " + fmt(stalled.get("dropped"), 0) + "/" + fmt(stalled.get("count"), 0)
@@ -252,6 +257,14 @@ final class Report {
             n.add("dropped " + failures(r.get("disconnects")));
         }
         return String.join("; ", n);
+    }
+
+    private static String spread(Object values) {
+        List<String> parts = new ArrayList<>();
+        for (Object v : values instanceof List<?> l ? l : List.of()) {
+            parts.add(fmt(v, 1));
+        }
+        return String.join(" / ", parts);
     }
 
     private static String failures(Object o) {

@@ -84,6 +84,18 @@ class EndToEndTest {
     }
 
     @Test
+    void stalledReadersDroppedAfterTheWindowAreWaitedFor() throws Exception {
+        try (FixtureServer server = new FixtureServer(-1, 10)) {
+            Map<?, ?> r = run(server, "--workload", "stalled10", "--subscribers", "6", "--stalled", "2",
+                    "--rate", "10", "--size", "2000", "--warmup-seconds", "0.5", "--seconds", "1",
+                    "--grace-seconds", "0.5", "--stall-hold-seconds", "30", "--count-url", server.base() + "/topics");
+            Map<?, ?> stalled = (Map<?, ?>) r.get("stalled");
+            assertEquals(2.0, num(stalled.get("dropped")), String.valueOf(stalled));
+            assertTrue(num(stalled.get("stalledGoneSeconds")) > 1.5, String.valueOf(stalled));
+        }
+    }
+
+    @Test
     void idleMeasuresMemoryOfTheServerProcess() throws Exception {
         try (FixtureServer server = new FixtureServer(-1, 10)) {
             Map<?, ?> r = run(server, "--workload", "idle", "--subscribers", "25", "--idle-seconds", "0.5",
