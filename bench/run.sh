@@ -119,7 +119,7 @@ loadgen() {
     if [ "$label" = hub ]; then
         local key
         key=$(basename "$out" .json) && key=${key#"$runtime-$label-"}
-        sed -i "/^$key:/d" "$bench/results/$runtime-hub-disconnects.txt"
+        case $key in "$workload"|"$workload-1") sed -i -E "/^$workload(-[0-9]+)?:/d" "$bench/results/$runtime-hub-disconnects.txt" ;; esac
         echo "$key: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
     fi
     sleep 3
