@@ -29,8 +29,8 @@ import org.ssehub.wire.Frame;
  * drainer writes every queued frame and flushes once; it asks {@code isReady()} after each write, as the servlet
  * API requires, and not again before the next drain's first write when the last answer was yes. A subscriber
  * whose queue overflows, or whose output has not become ready again by the write deadline, is disconnected and its
- * request ended: the client resumes from history. Once the container has ended the request, its response is never touched again: it may already serve
- * another connection.
+ * request ended: the client resumes from history. Once the container has ended the request, its response is never
+ * touched again: it may already serve another connection.
  */
 public final class Subscriber implements WriteListener, AsyncListener {
 
