@@ -102,8 +102,11 @@ target() {
     esac
 }
 
+# Measures LABEL on WORKLOAD into bench/results, or, given a ROUND of a repeated workload, into the work folder.
 loadgen() {
-    local label=$1 workload=$2 out=${3:-$bench/results/$runtime-$1-$2.json}
+    local label=$1 workload=$2 round=${3:-}
+    local key=$workload${round:+-$round} out=$bench/results/$runtime-$1-$2.json
+    [ -n "$round" ] && out=$work/$runtime-$label-$key.json
     local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
         --seconds "$seconds" --warmup-seconds "$warmup" --out "$out")
     [ "$workload" = ramp ] && args+=(--max-ramp-subscribers "${RAMP_MAX:-16000}")
@@ -117,9 +120,7 @@ loadgen() {
         || echo "loadgen failed: $runtime $label $workload" >&2
     settle "$label"
     if [ "$label" = hub ]; then
-        local key
-        key=$(basename "$out" .json) && key=${key#"$runtime-$label-"}
-        case $key in "$workload"|"$workload-1") sed -i -E "/^$workload(-[0-9]+)?:/d" "$bench/results/$runtime-hub-disconnects.txt" ;; esac
+        case $round in ""|1) sed -i -E "/^$workload(-[0-9]+)?:/d" "$bench/results/$runtime-hub-disconnects.txt" ;; esac
         echo "$key: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
     fi
     sleep 3
@@ -169,11 +170,7 @@ for workload in $workloads; do
             case $workload-$label in
                 capacity-async|capacity-naive|ramp-async|ramp-naive|idle-naive) [ -z "${ALL_LABELS:-}" ] && continue ;;
             esac
-            if [ "$rounds" = 1 ]; then
-                loadgen "$label" "$workload"
-            else
-                loadgen "$label" "$workload" "$work/$runtime-$label-$workload-$round.json"
-            fi
+            if [ "$rounds" = 1 ]; then loadgen "$label" "$workload"; else loadgen "$label" "$workload" "$round"; fi
         done
     done
     if [ "$rounds" != 1 ]; then
