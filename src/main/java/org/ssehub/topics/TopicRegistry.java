@@ -1,9 +1,10 @@
 package org.ssehub.topics;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -208,11 +209,11 @@ public class TopicRegistry {
     }
 
     /**
-     * Ends every stream with a jittered {@code retry:}, so clients do not all come back at once. Where the container
-     * has already ended the requests at this point, the {@code retry:} at the start of each stream is jittered too.
+     * Ends every stream with a jittered {@code retry:}, so clients do not all come back at once. It runs before any
+     * application-scoped bean is destroyed: once the {@link Scheduler} has stopped, a stream could only be abandoned.
      */
-    @PreDestroy
-    void closeStreams() {
+    void closeStreams(
+            @Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class) Object undeploying) {
         synchronized (this) {
             closed = true;
         }
