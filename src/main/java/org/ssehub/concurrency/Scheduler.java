@@ -20,7 +20,8 @@ import javax.naming.NamingException;
 /**
  * Owns every thread the app runs on: periodic tasks on the container's managed scheduled executor where Jakarta
  * Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its own; stream writes on {@link Writers},
- * whose threads come from the container's managed thread factory or, on Tomcat, from the app. All of it stops on
+ * whose threads come from the container's managed thread factory or, on Tomcat, from the app (on Undertow, a
+ * stream's writes move to its connection's I/O thread: see {@code Subscriber}). All of it stops on
  * undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
  */
 @ApplicationScoped

@@ -7,7 +7,9 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,6 +33,12 @@ import org.ssehub.wire.Frame;
  * whose queue overflows, or whose output has not become ready again by the write deadline, is disconnected and its
  * request ended: the client resumes from history. Once the container has ended the request, its response is never
  * touched again: it may already serve another connection.
+ * <p>
+ * Where the container calls {@code onWritePossible} on a thread that is itself an executor, the connection's event
+ * loop (Undertow's XNIO I/O threads), every later drain runs on that thread too. Undertow frees a response's pooled
+ * buffers on its I/O thread when a write fails, while a writer thread that saw the failure may still be inside the
+ * stream: the buffer then passes to another connection mid-write (seen once in {@code AbortIT} on WildFly). Confined
+ * to the event loop, the failure and the freeing happen one after the other.
  */
 public final class Subscriber implements WriteListener, AsyncListener {
 
@@ -44,7 +52,7 @@ public final class Subscriber implements WriteListener, AsyncListener {
     private final int capacity;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final Executor executor;
+    private volatile Executor executor;
     private final BiConsumer<Subscriber, DisconnectReason> onDisconnect;
     /** Held by the one drainer; the container's first {@code onWritePossible} starts as the drainer. */
     private final AtomicBoolean draining = new AtomicBoolean(true);
@@ -94,24 +102,26 @@ public final class Subscriber implements WriteListener, AsyncListener {
 
     /**
      * Queues {@code frame} to every one of {@code subscribers}, then drains those that need it in batches of
-     * {@code batch} per writer task: one task per subscriber would cost more than the write itself.
+     * {@code batch} per task on their executor: one task per subscriber would cost more than the write itself.
      */
     public static void offerAll(Iterable<Subscriber> subscribers, Frame frame, int batch) {
         long now = System.nanoTime();
-        List<Subscriber> due = new ArrayList<>();
+        Map<Executor, List<Subscriber>> due = new IdentityHashMap<>();
         for (Subscriber subscriber : subscribers) {
             if (subscriber.queue(frame, now)) {
-                due.add(subscriber);
+                due.computeIfAbsent(subscriber.executor, executor -> new ArrayList<>()).add(subscriber);
             }
         }
-        for (int from = 0; from < due.size(); from += batch) {
-            List<Subscriber> some = due.subList(from, Math.min(from + batch, due.size()));
-            try {
-                some.get(0).executor.execute(() -> some.forEach(Subscriber::drainGuarded));
-            } catch (RejectedExecutionException undeploying) {
-                some.forEach(Subscriber::abandon);
+        due.forEach((executor, drains) -> {
+            for (int from = 0; from < drains.size(); from += batch) {
+                List<Subscriber> some = drains.subList(from, Math.min(from + batch, drains.size()));
+                try {
+                    executor.execute(() -> some.forEach(Subscriber::drainGuarded));
+                } catch (RejectedExecutionException undeploying) {
+                    some.forEach(Subscriber::abandon);
+                }
             }
-        }
+        });
     }
 
     /** Answers whether the caller now holds the drainer's turn and must drain. */
@@ -266,6 +276,9 @@ public final class Subscriber implements WriteListener, AsyncListener {
 
     @Override
     public void onWritePossible() {
+        if (Thread.currentThread() instanceof Executor eventLoop && executor != eventLoop) {
+            executor = eventLoop;
+        }
         drain();
     }
 

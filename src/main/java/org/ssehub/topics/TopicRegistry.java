@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import org.ssehub.concurrency.Scheduler;
@@ -62,8 +63,11 @@ public class TopicRegistry {
     @Inject
     Metrics metrics;
 
+    private Executor writers;
+
     @PostConstruct
     void start() {
+        writers = scheduler::write;
         scheduler.every(clamp(settings.heartbeat().dividedBy(2)), this::sweep);
         scheduler.every(clamp(settings.writeTimeout().dividedBy(10)), this::checkWriteDeadlines);
         metrics.gauge("sse_hub_connections", "Open event streams", subscribers::size);
@@ -114,7 +118,7 @@ public class TopicRegistry {
         if (lastEventId != null) {
             backlog.addAll(replay(lastEventId, topicNames));
         }
-        var subscriber = new Subscriber(stream, client, topicNames, settings.queueSize() + backlog.size(), scheduler::write,
+        var subscriber = new Subscriber(stream, client, topicNames, settings.queueSize() + backlog.size(), writers,
                 this::unsubscribe);
         connections++;
         subscribers.add(subscriber);
