@@ -43,7 +43,7 @@ import org.ssehub.wire.Frame;
 public final class Subscriber implements WriteListener, AsyncListener {
 
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
-    private static final long WRITE_IN_PROGRESS_MILLIS = 50;
+    private static final long IN_PROGRESS_MILLIS = 50;
 
     private final AsyncContext context;
     private final ServletOutputStream out;
@@ -58,6 +58,8 @@ public final class Subscriber implements WriteListener, AsyncListener {
     private final AtomicBoolean draining = new AtomicBoolean(true);
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Held while {@code complete()} is called. */
+    private final ReentrantLock endLock = new ReentrantLock();
     private volatile boolean ended;
     /** Whether frames were written since the last flush; guarded by the write lock. */
     private boolean unflushed;
@@ -289,35 +291,46 @@ public final class Subscriber implements WriteListener, AsyncListener {
         end();
     }
 
-    /** Ends the request unless the container already has; under the monitor its ending takes too. */
-    private synchronized void end() {
-        if (!ended) {
-            ended = true;
-            try {
+    /**
+     * Ends the request unless the container already has. A caller that finds another thread ending it returns at
+     * once: the caller may hold a container lock that the other thread's {@code complete()} waits for.
+     */
+    private void end() {
+        if (!endLock.tryLock()) {
+            return;
+        }
+        try {
+            if (!ended) {
+                ended = true;
                 context.complete();
-            } catch (IllegalStateException endedMeanwhile) {
-                // the container ended it first
             }
+        } catch (IllegalStateException endedMeanwhile) {
+            // the container ended it first
+        } finally {
+            endLock.unlock();
         }
     }
 
     /**
-     * The container ended the request (client gone, error, timeout, completion). No write starts after this; one
-     * in progress gets a short while to finish. Never longer: the caller may be a container thread that the write
-     * itself waits for.
+     * The container ended the request (client gone, error, timeout, completion). No write or {@code complete()}
+     * starts after this; one in progress gets a short while to finish. Never longer: the caller may be a container
+     * thread holding the lock that the write or {@code complete()} itself waits for.
      */
     private void requestEnded() {
-        synchronized (this) {
-            ended = true;
-        }
+        ended = true;
+        awaitRelease(endLock);
+        awaitRelease(writeLock);
+        disconnect(DisconnectReason.CLIENT_GONE);
+    }
+
+    private static void awaitRelease(ReentrantLock lock) {
         try {
-            if (writeLock.tryLock(WRITE_IN_PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
-                writeLock.unlock();
+            if (lock.tryLock(IN_PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
+                lock.unlock();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        disconnect(DisconnectReason.CLIENT_GONE);
     }
 
     @Override
