@@ -131,21 +131,23 @@ disconnects() {
     curl -fs -m 10 "$base/hub/api/metrics" | sed -n 's/^sse_hub_disconnects_total{reason="\(.*\)",*} \(.*\)/\1=\2/p' | tr '\n' ' '
 }
 
-# Lets the server let go of the last run's clients before the next run measures heap or CPU. The hub notices an idle
-# departed client at its next heartbeat; the baselines only when a broadcast to it fails, so they get two.
+# Lets the server let go of the last run's clients before the next run measures heap or CPU: waits until the server
+# holds no more descriptors than before the first run. The hub notices an idle departed client at its next heartbeat;
+# the baselines only when a broadcast to it fails, so they get a broadcast each second meanwhile.
 settle() {
-    if [ "$1" = hub ]; then
-        for _ in $(seq 1 60); do
-            [ "$(curl -fs -m 10 "$base/hub/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] && return
-            sleep 1
-        done
-        echo "hub streams still open 60 s after the run" >&2
-    else
-        local url=$base/baselines/async
-        [ "$1" = naive ] && url=$base/baselines/api/naive
-        for _ in 1 2; do curl -fs -m 30 -o /dev/null -X POST -H 'Content-Type: text/plain' --data prune "$url"; done
-    fi
+    local url=
+    [ "$1" = async ] && url=$base/baselines/async
+    [ "$1" = naive ] && url=$base/baselines/api/naive
+    for _ in $(seq 1 90); do
+        [ "$(descriptors)" -le $((idle_descriptors + 50)) ] && return
+        [ -n "$url" ] && curl -fs -m 30 -o /dev/null -X POST -H 'Content-Type: text/plain' --data prune "$url"
+        sleep 1
+    done
+    echo "$1: the server still holds $(descriptors) descriptors 90 s after the run (was $idle_descriptors)" >&2
 }
+
+descriptors() { ls "/proc/$pid/fd" | wc -l; }
+idle_descriptors=$(descriptors)
 
 # The JIT compiles the hub's and the baselines' code while they first carry load; in a profile of a fresh Tomcat,
 # compiling took a quarter of the hub's CPU in its first measured window. So each gets an unrecorded headline pass
@@ -165,11 +167,6 @@ for workload in $workloads; do
     [[ " $repeated " == *" $workload "* ]] && rounds=$repeat
     for round in $(seq 1 "$rounds"); do
         for label in $labels; do
-            # capacity and ramp are the hub's targets. The stock broadcaster keeps a departed idle client's connection
-            # until a broadcast to it fails: after 10,000 idle clients Tomcat ran out of descriptors, so no naive idle.
-            case $workload-$label in
-                capacity-async|capacity-naive|ramp-async|ramp-naive|idle-naive) [ -z "${ALL_LABELS:-}" ] && continue ;;
-            esac
             if [ "$rounds" = 1 ]; then loadgen "$label" "$workload"; else loadgen "$label" "$workload" "$round"; fi
         done
     done
