@@ -159,6 +159,7 @@ for label in $labels; do
         || echo "warm-up failed: $runtime $label (see $work/warm-up-$label.log)" >&2
     settle "$label"
 done
+idle_descriptors=$(descriptors)
 
 repeat=${REPEAT:-1}
 repeated=${REPEATED:-headline steady stalled1 stalled10}
