@@ -13,7 +13,7 @@
 set -euo pipefail
 runtime=${1:?usage: bench/run.sh payara|wildfly|tomcat [workload ...]}
 shift
-workloads=${*:-idle headline fast large churn steady stalled1 stalled10 capacity ramp}
+workloads=${*:-idle headline fast large churn steady stalled1 stalled10 ramp capacity}
 labels=${LABELS:-hub async naive}
 seconds=${SECONDS_PER_RUN:-15}
 warmup=${WARMUP:-5}
