@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,5 +60,22 @@ class ReportTest {
         assertTrue(text.startsWith("# sse-hub benchmark results"), text);
         assertTrue(text.contains(Report.MARKER), text);
         assertTrue(text.contains("| payara | naive | 0.25 | 0.50 |"), text);
+    }
+
+    @Test
+    void chartLeavesOutRunsThatDeliveredAlmostNothing() throws Exception {
+        Map<String, Object> held = object(run("async", 5000.0, 50000.0, "2025-01-02T00:00:00Z")
+                .replace("\"deliveredPercent\": 100.0", "\"deliveredPercent\": 0.5"));
+        Map<String, Object> hub = object(run("hub", 5.0, 2.0, "2025-01-02T00:00:00Z"));
+
+        Map<String, List<Chart.Point>> series = Chart.series(List.of(held, hub));
+
+        assertEquals(List.of("payara/hub"), List.copyOf(series.keySet()));
+        assertEquals(List.of(new Chart.Point(5000, 2.0, 5.0)), series.get("payara/hub"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(String json) {
+        return (Map<String, Object>) Json.parse(json);
     }
 }
