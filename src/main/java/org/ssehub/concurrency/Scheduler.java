@@ -18,11 +18,10 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Owns every thread the app runs on: periodic tasks on the container's managed scheduled executor where Jakarta
- * Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its own; stream writes on {@link Writers},
- * whose threads come from the container's managed thread factory or, on Tomcat, from the app (on Undertow, a
- * stream's writes move to its connection's I/O thread: see {@code Subscriber}). All of it stops on
- * undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
+ * Owns every thread the app runs on: periodic tasks (the ticker, heartbeats, write deadlines) on the container's
+ * managed scheduled executor where Jakarta Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its
+ * own; sends to the runtimes' sinks on {@link Writers}, whose threads come from the container's managed thread factory
+ * or, on Tomcat, from the app. All of it stops on undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
  */
 @ApplicationScoped
 public class Scheduler {
