@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,15 @@ public class Scheduler {
     public void every(Duration period, Runnable task) {
         long millis = period.toMillis();
         periodic.add(executor.scheduleAtFixedRate(() -> runLogged(task), millis, millis, TimeUnit.MILLISECONDS));
+    }
+
+    /** Runs {@code task} once after {@code delay}, or at once if the app is being undeployed. */
+    public void later(Duration delay, Runnable task) {
+        try {
+            executor.schedule(() -> runLogged(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException undeploying) {
+            task.run();
+        }
     }
 
     /** Runs a task that writes to streams, on the writer pool. */

@@ -3,6 +3,7 @@ package org.ssehub.events;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -39,9 +40,9 @@ public class EventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@QueryParam("topic") List<String> topic, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
             @QueryParam("lastEventId") String lastEventId, @Context HttpServletRequest request,
-            @Context SseEventSink sink) {
+            @Context HttpServletResponse response, @Context SseEventSink sink) {
         registry.subscribe(sink, topics(topic), lastEventIdHeader != null ? lastEventIdHeader : lastEventId,
-                request.getRemoteAddr());
+                request.getRemoteAddr(), response::isCommitted);
     }
 
     private Set<String> topics(List<String> requested) {

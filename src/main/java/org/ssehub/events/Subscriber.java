@@ -49,11 +49,12 @@ public final class Subscriber implements SseEventSink {
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     /**
-     * Held by the one drainer, from taking the turn until the queue is empty or the last send completes. The request
-     * thread holds it first, until {@link #start()} has sent the opening frame.
+     * Held by the one drainer, from taking the turn until the queue is empty or the last send completes. It is held
+     * from the start until {@link #handOver()}.
      */
     private final AtomicBoolean draining = new AtomicBoolean(true);
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean handedOver = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Frame farewell;
     private volatile long lastOfferNanos = System.nanoTime();
@@ -85,13 +86,17 @@ public final class Subscriber implements SseEventSink {
     }
 
     /**
-     * Sends the first queued frame (the opening comment and {@code retry:}) on the calling thread, the request's, and
-     * leaves the rest to the writer threads. The first send is what makes the runtime answer the request: on the
-     * request's own thread it is part of the request (Jersey resumes the request there, RESTEasy commits the
-     * response), and the client gets the headers and the opening frame at once.
+     * Starts sending: what was queued since the stream was registered (the opening comment and {@code retry:}, any
+     * replay or {@code reset}, live events) goes out on the writer threads. Until then the turn is held, so nothing is
+     * sent while the request's thread is still answering the request in the runtime. On Jersey that thread resumes
+     * the request after the resource method returns and commits the headers; a send before that was either written
+     * by that thread (blocking it on a client that does not read, while the hub's sends seemed complete) or closed
+     * the sink ({@code ResumeIT}, {@code StalledReaderIT} on Tomcat).
      */
-    public void start() {
-        drain(1);
+    public void handOver() {
+        if (handedOver.compareAndSet(false, true)) {
+            runDrain();
+        }
     }
 
     /** Registers {@code feed} to be told when this subscriber ends; answers false if it already has. */
@@ -194,6 +199,7 @@ public final class Subscriber implements SseEventSink {
     public CompletableFuture<Void> closeWith(Frame last) {
         farewell = last;
         end(DisconnectReason.SHUTDOWN);
+        handOver();
         return closed;
     }
 
@@ -219,23 +225,12 @@ public final class Subscriber implements SseEventSink {
         }
     }
 
+    /** Runs while holding the drainer's turn; returns when it has given the turn up or left it to a send in flight. */
     private void drain() {
-        drain(Integer.MAX_VALUE);
-    }
-
-    /**
-     * Runs while holding the drainer's turn: at most {@code sends} sends, then the turn goes on on a writer thread.
-     * Returns when it has given the turn up or left it to a send in flight.
-     */
-    private void drain(int sends) {
         try {
             while (true) {
                 if (ended.get()) {
                     closeSink();
-                    return;
-                }
-                if (sends-- == 0) {
-                    runDrain();
                     return;
                 }
                 Frame next = nextSend();

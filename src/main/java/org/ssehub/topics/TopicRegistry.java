@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.ssehub.concurrency.Scheduler;
 import org.ssehub.config.Settings;
@@ -48,6 +49,9 @@ public class TopicRegistry {
     private static final Duration MIN_SWEEP = Duration.ofMillis(50);
     private static final Frame HEARTBEAT = Frame.comment("heartbeat");
     private static final Duration FAREWELL_WAIT = Duration.ofSeconds(5);
+    /** The longest a new stream waits for its response to be committed before the first send. */
+    private static final Duration HAND_OVER = Duration.ofMillis(200);
+    private static final Duration HAND_OVER_POLL = Duration.ofMillis(5);
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -109,10 +113,24 @@ public class TopicRegistry {
      * after {@code lastEventId} and then delivers every new event. Replay and registration happen under the lock
      * that publishing takes, so nothing is missed or sent twice in between. An id that is malformed, unknown or
      * older than the history gets {@code event: reset} instead, carrying the id to resume from. A refused stream
-     * is refused before anything is sent to its sink.
+     * is refused before anything is sent to its sink; an accepted one is sent to once the runtime has answered the
+     * request (see {@link Subscriber#handOver()}).
      */
-    public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client) {
-        register(sink, topicNames, lastEventId, client).start();
+    public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
+            BooleanSupplier committed) {
+        handOverOnceCommitted(register(sink, topicNames, lastEventId, client), committed, System.nanoTime() + HAND_OVER.toNanos());
+    }
+
+    /**
+     * Starts sending to {@code subscriber} once its response is committed (Jersey commits it as the resource method
+     * returns), or at {@code deadlineNanos} (RESTEasy commits it only at the first send).
+     */
+    private void handOverOnceCommitted(Subscriber subscriber, BooleanSupplier committed, long deadlineNanos) {
+        if (committed.getAsBoolean() || System.nanoTime() >= deadlineNanos) {
+            subscriber.handOver();
+        } else {
+            scheduler.later(HAND_OVER_POLL, () -> handOverOnceCommitted(subscriber, committed, deadlineNanos));
+        }
     }
 
     private synchronized Subscriber register(SseEventSink sink, Set<String> topicNames, String lastEventId, String client) {

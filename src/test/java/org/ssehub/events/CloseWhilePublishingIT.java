@@ -52,7 +52,8 @@ class CloseWhilePublishingIT extends DeployedWar {
                         started.countDown();
                         int published = 0;
                         while (closing.get() || published == 0) {
-                            assertEquals(201, send(textPublish(topic, "x")).statusCode());
+                            var answer = send(textPublish(topic, "x"));
+                            assertEquals(201, answer.statusCode(), answer.body());
                             published++;
                         }
                         return published;

@@ -94,7 +94,7 @@ class TopicBroadcasterTest {
     private Subscriber subscriber(SseEventSink sink, String... topics) {
         var subscriber = new Subscriber(sink, "client", Set.of(topics), 100, writers, ended::put);
         subscriber.send(Frame.retry("sse-hub", 3000));
-        subscriber.start();
+        subscriber.handOver();
         return subscriber;
     }
 
