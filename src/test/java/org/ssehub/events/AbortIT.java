@@ -22,7 +22,7 @@ import org.ssehub.SseStream;
  * 1,000 clients open a stream and abort it mid-stream during a broadcast of about 100 events/s: half close their
  * socket, half reset it. Afterwards the subscriber count is back at its baseline, the writer threads are back to
  * their resting number, no thread is left in sse-hub code and no connection is left half-closed. The clients come
- * in waves of 50 from five addresses, under the test servers' caps (120 streams, 40 per address).
+ * in waves of 50 from five addresses, under the test servers' caps (60 streams, 40 per address).
  */
 class AbortIT extends DeployedWar {
 
