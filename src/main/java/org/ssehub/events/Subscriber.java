@@ -302,10 +302,12 @@ public final class Subscriber implements SseEventSink {
         }
         Frame last = farewell;
         try {
-            if (last != null && !sink.isClosed()) {
-                sink.send(last);
+            if (!sink.isClosed()) {
+                if (last != null) {
+                    sink.send(last);
+                }
+                sink.close();
             }
-            sink.close();
         } catch (RuntimeException alreadyClosed) {
             LOG.log(Level.FINE, "closing a stream that had ended", alreadyClosed);
         } finally {
