@@ -2,6 +2,7 @@ package org.ssehub.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
 import org.ssehub.SseStream;
@@ -18,7 +20,8 @@ import org.ssehub.SseStream;
 /**
  * 100 threads publish while 100 streams close: nothing deadlocks (every publish is answered, the hub still serves),
  * and every closed stream is counted exactly once. The streams come from five addresses, under the test servers'
- * per-address cap.
+ * per-address cap. On WildFly, Undertow now and then answers a well-formed publish with an empty 400 while RESTEasy
+ * streams are closing (a known problem, docs/jaxrs-sse.md); those are counted and printed, any other answer fails.
  */
 class CloseWhilePublishingIT extends DeployedWar {
 
@@ -44,6 +47,7 @@ class CloseWhilePublishingIT extends DeployedWar {
 
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
             AtomicBoolean closing = new AtomicBoolean(true);
+            AtomicInteger misparsed = new AtomicInteger();
             CountDownLatch started = new CountDownLatch(PUBLISHERS);
             List<Future<Integer>> answers = new ArrayList<>();
             try {
@@ -53,8 +57,12 @@ class CloseWhilePublishingIT extends DeployedWar {
                         int published = 0;
                         while (closing.get() || published == 0) {
                             var answer = send(textPublish(topic, "x"));
-                            assertEquals(201, answer.statusCode(), answer.body());
-                            published++;
+                            if (misparsedByUndertow(answer)) {
+                                misparsed.incrementAndGet();
+                            } else {
+                                assertEquals(201, answer.statusCode(), () -> answer.body() + " " + answer.headers().map());
+                                published++;
+                            }
                         }
                         return published;
                     }));
@@ -72,8 +80,16 @@ class CloseWhilePublishingIT extends DeployedWar {
                 closing.set(false);
                 publishers.shutdownNow();
             }
+            if (misparsed.get() > 0) {
+                System.out.println(misparsed + " publishes answered with Undertow's empty 400 (docs/jaxrs-sse.md)");
+            }
             assertEquals(gone + STREAMS, metric(GONE), "each closed stream counted once");
             assertEquals(connections, metric("sse_hub_connections"));
         }
+    }
+
+    private static boolean misparsedByUndertow(HttpResponse<String> answer) {
+        return "wildfly".equals(System.getProperty("arquillian.launch")) && answer.statusCode() == 400
+                && answer.body().isEmpty() && answer.headers().firstValue("Connection").orElse("").equals("close");
     }
 }

@@ -20,7 +20,7 @@ import org.ssehub.SseStream;
  */
 class WireBytesIT extends DeployedWar {
 
-    private static final Pattern OPENING = Pattern.compile("(\n\n)?: sse-hub\nretry: (\\d+)\n\n");
+    static final Pattern OPENING = Pattern.compile("(\n\n)?: sse-hub\nretry: (\\d+)\n\n");
     private static final String HEARTBEAT = ": heartbeat\n\n";
 
     @Test
