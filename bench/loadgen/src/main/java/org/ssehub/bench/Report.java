@@ -30,7 +30,7 @@ final class Report {
     static final String MARKER = "<!-- generated below -->";
     static final List<String> WORKLOADS = List.of("idle", "headline", "fast", "large", "churn",
             "steady", "stalled1", "stalled10", "capacity", "ramp");
-    static final List<String> LABELS = List.of("hub", "async", "naive");
+    static final List<String> LABELS = List.of("hub", "async", "naive", "before");
     private static final String INTRO = """
             # sse-hub benchmark results
 
@@ -269,7 +269,7 @@ final class Report {
                 continue;
             }
             for (Map<String, Object> other : list) {
-                if (other.get("runtime").equals(hub.get("runtime")) && List.of("async", "naive").contains(other.get("label"))) {
+                if (other.get("runtime").equals(hub.get("runtime")) && List.of("before", "async", "naive").contains(other.get("label"))) {
                     Map<?, ?> h = figures(hub), o = figures(other);
                     rows.add(idle
                             ? cells(hub.get("runtime"), other.get("label"), ratio(h.get("heap"), o.get("heap")), ratio(h.get("rss"), o.get("rss")))
