@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The log files of the server under test ({@code -Dit.server.logs}, a directory): what they gained since a mark.
- * Files that shrank were rotated and are read from their start.
+ * The log files of the server under test ({@code -Dit.server.logs}: a directory, or one file that may not exist
+ * yet): what they gained since a mark. Files that shrank were rotated and are read from their start.
  */
 public final class ServerLog {
 
@@ -24,21 +24,21 @@ public final class ServerLog {
     /** A message id such as UT005088, WELD-000714, AS-WEB-CORE-00037 or WFLYSRV0009. */
     private static final Pattern ID = Pattern.compile("\\b([A-Z]{2,}(?:-[A-Z]+)*-?\\d{4,6})\\b");
 
-    private final Path directory;
+    private final Path logs;
     private final Map<Path, Long> sizes;
 
-    private ServerLog(Path directory, Map<Path, Long> sizes) {
-        this.directory = directory;
+    private ServerLog(Path logs, Map<Path, Long> sizes) {
+        this.logs = logs;
         this.sizes = sizes;
     }
 
     public static ServerLog mark() throws IOException {
-        Path directory = Path.of(System.getProperty("it.server.logs"));
+        Path logs = Path.of(System.getProperty("it.server.logs"));
         Map<Path, Long> sizes = new HashMap<>();
-        for (Path file : files(directory)) {
+        for (Path file : files(logs)) {
             sizes.put(file, Files.size(file));
         }
-        return new ServerLog(directory, sizes);
+        return new ServerLog(logs, sizes);
     }
 
     /**
@@ -47,7 +47,7 @@ public final class ServerLog {
      */
     public List<String> problemsSince(Map<String, String> allowed) throws IOException {
         List<String> problems = new ArrayList<>();
-        for (Path file : files(directory)) {
+        for (Path file : files(logs)) {
             for (String line : grownLines(file)) {
                 if (PROBLEM.matcher(line).find()) {
                     Matcher id = ID.matcher(line);
@@ -73,8 +73,11 @@ public final class ServerLog {
         }
     }
 
-    private static List<Path> files(Path directory) throws IOException {
-        try (Stream<Path> files = Files.list(directory)) {
+    private static List<Path> files(Path logs) throws IOException {
+        if (!Files.isDirectory(logs)) {
+            return Files.exists(logs) ? List.of(logs) : List.of();
+        }
+        try (Stream<Path> files = Files.list(logs)) {
             return files.filter(Files::isRegularFile).toList();
         }
     }

@@ -64,6 +64,9 @@ class AbortIT extends DeployedWar {
             publisher.scheduleAtFixedRate(() -> {
                 try {
                     var answer = send(broadcast);
+                    if (misparsedByUndertow(answer)) {
+                        return;
+                    }
                     if (answer.statusCode() / 100 != 2) {
                         publishFailure.compareAndSet("none", "a publish answered " + answer.statusCode());
                     } else {
@@ -101,8 +104,9 @@ class AbortIT extends DeployedWar {
                     }
                 }
             }
-            publisher.shutdownNow();
+            publisher.shutdown();
             publisher.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals("none", publishFailure.get(), "every publish answered");
 
             StringBuilder events = new StringBuilder();
             for (String id : ids) {

@@ -2,7 +2,6 @@ package org.ssehub.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -86,10 +85,5 @@ class CloseWhilePublishingIT extends DeployedWar {
             assertEquals(gone + STREAMS, metric(GONE), "each closed stream counted once");
             assertEquals(connections, metric("sse_hub_connections"));
         }
-    }
-
-    private static boolean misparsedByUndertow(HttpResponse<String> answer) {
-        return "wildfly".equals(System.getProperty("arquillian.launch")) && answer.statusCode() == 400
-                && answer.body().isEmpty() && answer.headers().firstValue("Connection").orElse("").equals("close");
     }
 }
