@@ -7,6 +7,8 @@
 # REPEAT=3 measures each of REPEATED (default: headline steady stalled1 stalled10) three times, the apps taking turns,
 # and records the median of each figure. STALL_HOLD=S keeps publishing after a stalled workload's window until the
 # hub has dropped its stalled readers or S seconds pass (Payara over loopback takes over a minute, RESULTS.md).
+# BEFORE=<git revision> also builds that revision of sse-hub (in a git worktree) and deploys it beside the others as
+# the app `before` (add it to LABELS), for a before/after comparison in one server run.
 # PROFILE=1 also profiles the server's CPU in each measured window with async-profiler, into bench/results/profiles/
 # (flame graph .html, top frames .txt, stacks .collapsed); the profiler costs a little CPU, so publish figures from
 # runs without it.
@@ -28,6 +30,13 @@ touch "$bench/results/$runtime-hub-disconnects.txt"
 rm -rf "$work" && mkdir -p "$work"
 
 mvn -q -B -f "$root/pom.xml" package -DskipTests
+if [ -n "${BEFORE:-}" ]; then
+    git -C "$root" worktree remove --force "$work/before-src" 2>/dev/null || true
+    git -C "$root" worktree add --force --detach "$work/before-src" "$BEFORE" > /dev/null
+    mvn -q -B -f "$work/before-src/pom.xml" package -DskipTests
+fi
+# The WAR of sse-hub at BEFORE, as FLAVOUR (sse-hub or sse-hub-tomcat), if BEFORE is set.
+before_war() { [ -n "${BEFORE:-}" ] && echo "$work/before-src/target/$1.war"; }
 mvn -q -B -f "$bench/baselines/pom.xml" package
 mvn -q -B -f "$bench/loadgen/pom.xml" package -DskipTests
 version() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -1; }
@@ -47,9 +56,11 @@ case $runtime in
         fetch "fish.payara.extras:payara-micro:$(version payara.version):jar"
         cp "$root/target/sse-hub.war" "$work/hub.war"
         cp "$bench/baselines/target/baselines.war" "$work/baselines.war"
+        deploys=(--deploy hub.war --deploy baselines.war)
+        if [ -n "${BEFORE:-}" ]; then cp "$(before_war sse-hub)" "$work/before.war"; deploys+=(--deploy before.war); fi
         (cd "$work" && exec taskset -c 0 java $server_opts -jar payara-micro.jar --nocluster --port $port \
             --prebootcommandfile "$root/server-config/payara/pre-boot-commands.asadmin" \
-            --deploy hub.war --deploy baselines.war) > "$work/server.log" 2>&1 &
+            "${deploys[@]}") > "$work/server.log" 2>&1 &
         marker="payara-micro.jar --nocluster --port $port"
         ;;
     wildfly)
@@ -60,6 +71,7 @@ case $runtime in
         bash "$root/server-config/wildfly/configure.sh" "$home"
         cp "$root/target/sse-hub.war" "$home/standalone/deployments/hub.war"
         cp "$bench/baselines/target/baselines.war" "$home/standalone/deployments/baselines.war"
+        [ -n "${BEFORE:-}" ] && cp "$(before_war sse-hub)" "$home/standalone/deployments/before.war"
         JAVA_OPTS="$server_opts" taskset -c 0 bash "$home/bin/standalone.sh" -Djboss.bind.address=127.0.0.1 \
             -Djboss.bind.address.management=127.0.0.1 -Djboss.socket.binding.port-offset=$((port - 8080)) \
             > "$work/server.log" 2>&1 &
@@ -74,6 +86,7 @@ case $runtime in
         rm -rf "$home"/webapps/*
         cp "$root/target/sse-hub-tomcat.war" "$home/webapps/hub.war"
         cp "$bench/baselines/target/baselines-tomcat.war" "$home/webapps/baselines.war"
+        [ -n "${BEFORE:-}" ] && cp "$(before_war sse-hub-tomcat)" "$home/webapps/before.war"
         CATALINA_OPTS="$server_opts -Dhttp.port=$port -Dshutdown.port=-1" taskset -c 0 bash "$home/bin/catalina.sh" run \
             > "$work/server.log" 2>&1 &
         marker="catalina.home=$home"
@@ -86,7 +99,8 @@ trap 'kill $launcher 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; 
 base=http://127.0.0.1:$port
 for _ in $(seq 1 120); do
     curl -fs -o /dev/null "$base/hub/api/topics" && curl -fs -o /dev/null -X POST -H 'Content-Type: text/plain' \
-        --data warm "$base/baselines/async" && break
+        --data warm "$base/baselines/async" && { [ -z "${BEFORE:-}" ] || curl -fs -o /dev/null "$base/before/api/topics"; } \
+        && break
     sleep 1
 done
 pid=$(pgrep -f -- "$marker" | while read -r p; do [ "$(basename "$(readlink /proc/"$p"/exe)")" = java ] && echo "$p"; done | head -1)
@@ -95,8 +109,8 @@ echo "$runtime server pid $pid on CPU $(taskset -pc "$pid" | awk '{print $NF}')"
 # Sets urls to the load tool's flags for what LABEL names.
 target() {
     case $1 in
-        hub) urls=(--url "$base/hub/api/events?topic=bench" --publish-url "$base/hub/api/topics/bench/events"
-                   --header "Authorization: Bearer $token" --count-url "$base/hub/api/topics" --topic bench) ;;
+        hub|before) urls=(--url "$base/$1/api/events?topic=bench" --publish-url "$base/$1/api/topics/bench/events"
+                   --header "Authorization: Bearer $token" --count-url "$base/$1/api/topics" --topic bench) ;;
         async) urls=(--url "$base/baselines/async" --publish-url "$base/baselines/async") ;;
         naive) urls=(--url "$base/baselines/api/naive" --publish-url "$base/baselines/api/naive") ;;
     esac
@@ -136,12 +150,12 @@ disconnects() {
 # broadcast each second until the server holds no more descriptors than before the first run, or holds steady for
 # 10 s: the stock broadcaster on WildFly never closes some (RESULTS.md), and Tomcat keeps a few hundred.
 settle() {
-    if [ "$1" = hub ]; then
+    if [ "$1" = hub ] || [ "$1" = before ]; then
         for _ in $(seq 1 60); do
-            [ "$(curl -fs -m 10 "$base/hub/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] && return
+            [ "$(curl -fs -m 10 "$base/$1/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] && return
             sleep 1
         done
-        echo "hub streams still open 60 s after the run" >&2
+        echo "$1 streams still open 60 s after the run" >&2
         return
     fi
     local url=$base/baselines/async least=1000000 still=0 n

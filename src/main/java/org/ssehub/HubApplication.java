@@ -1,12 +1,24 @@
 package org.ssehub;
 
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import org.ssehub.topics.TopicRegistry;
 
 /**
- * Activates JAX-RS under {@code /api}; the page is served by the servlet container at the root.
- * Resources and providers are discovered by scanning, so the same WAR works on Jersey and RESTEasy.
+ * Activates JAX-RS under {@code /api}; the page is served by the servlet container at the root. Resources and
+ * providers are discovered by scanning, so the same WAR works on Jersey and RESTEasy.
  */
 @ApplicationPath("api")
 public class HubApplication extends Application {
+
+    /**
+     * Streams get their farewell here, on undeploy: Jersey calls this before it shuts down what its sinks send
+     * through, while a CDI callback would come after the servlet container has destroyed Jersey's servlet.
+     */
+    @PreDestroy
+    void closeStreams() {
+        CDI.current().select(TopicRegistry.class).get().closeStreams();
+    }
 }

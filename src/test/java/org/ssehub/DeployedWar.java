@@ -126,6 +126,15 @@ public abstract class DeployedWar {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
+    /**
+     * Whether {@code answer} is the empty 400 that Undertow now and then gives a well-formed request while RESTEasy
+     * streams close (an open problem on WildFly, docs/jaxrs-sse.md).
+     */
+    protected static boolean misparsedByUndertow(HttpResponse<String> answer) {
+        return "wildfly".equals(System.getProperty("arquillian.launch")) && answer.statusCode() == 400
+                && answer.body().isEmpty() && answer.headers().firstValue("Connection").orElse("").equals("close");
+    }
+
     protected HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return HTTP.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -31,6 +31,7 @@ public final class SseStream implements AutoCloseable {
 
     private final Socket socket;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final int status;
     private final Map<String, String> headers;
 
@@ -75,7 +76,7 @@ public final class SseStream implements AutoCloseable {
         socket.setSoTimeout(0);
         var stream = new SseStream(socket, status, headers);
         InputStream body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? new Chunked(in) : in;
-        Thread reader = new Thread(() -> stream.readFrames(new PushbackInputStream(body, 1)), "sse-reader");
+        Thread reader = new Thread(() -> stream.readFrames(new PushbackInputStream(stream.recorded(body), 1)), "sse-reader");
         reader.setDaemon(true);
         reader.start();
         return stream;
@@ -129,6 +130,28 @@ public final class SseStream implements AutoCloseable {
             }
             rest.add(frame);
         }
+    }
+
+    /** Every byte of the body read so far (without the chunked coding), as UTF-8. */
+    public String body() {
+        synchronized (body) {
+            return body.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private InputStream recorded(InputStream in) {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                int b = in.read();
+                if (b != -1) {
+                    synchronized (body) {
+                        body.write(b);
+                    }
+                }
+                return b;
+            }
+        };
     }
 
     @Override

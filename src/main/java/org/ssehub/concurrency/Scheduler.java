@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +19,10 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Owns every thread the app runs on: periodic tasks on the container's managed scheduled executor where Jakarta
- * Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its own; stream writes on {@link Writers},
- * whose threads come from the container's managed thread factory or, on Tomcat, from the app (on Undertow, a
- * stream's writes move to its connection's I/O thread: see {@code Subscriber}). All of it stops on
- * undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
+ * Owns every thread the app runs on: periodic tasks (the ticker, heartbeats, write deadlines) on the container's
+ * managed scheduled executor where Jakarta Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its
+ * own; sends to the runtimes' sinks on {@link Writers}, whose threads come from the container's managed thread factory
+ * or, on Tomcat, from the app. All of it stops on undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
  */
 @ApplicationScoped
 public class Scheduler {
@@ -59,6 +59,15 @@ public class Scheduler {
     public void every(Duration period, Runnable task) {
         long millis = period.toMillis();
         periodic.add(executor.scheduleAtFixedRate(() -> runLogged(task), millis, millis, TimeUnit.MILLISECONDS));
+    }
+
+    /** Runs {@code task} once after {@code delay}, or at once if the app is being undeployed. */
+    public void later(Duration delay, Runnable task) {
+        try {
+            executor.schedule(() -> runLogged(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException undeploying) {
+            task.run();
+        }
     }
 
     /** Runs a task that writes to streams, on the writer pool. */

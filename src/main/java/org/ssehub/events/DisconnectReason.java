@@ -6,10 +6,17 @@ import java.util.Locale;
 public enum DisconnectReason {
     /** Its queue was full: the client reads slower than events arrive. */
     QUEUE_FULL,
-    /** One write took longer than {@code SSE_WRITE_TIMEOUT_MILLIS}: the client stopped reading. */
+    /** One send took longer than {@code SSE_WRITE_TIMEOUT_MILLIS}: the client stopped reading. */
     WRITE_TIMEOUT,
-    /** The client went away, or the container ended the request. */
-    CLIENT_GONE;
+    /** The client went away: a send to it failed. */
+    CLIENT_GONE,
+    /** The hub closed it: on undeploy. */
+    SHUTDOWN;
+
+    /** Whether the stream failed, rather than being closed by the hub. */
+    public boolean isFailure() {
+        return this != SHUTDOWN;
+    }
 
     /** The name used in metrics, such as {@code write_timeout}. */
     public String label() {

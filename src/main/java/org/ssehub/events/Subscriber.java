@@ -1,89 +1,79 @@
 package org.ssehub.events;
 
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import java.io.IOException;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.ssehub.concurrency.Batch;
 import org.ssehub.wire.Frame;
 
 /**
- * One open stream, written with the servlet container's non-blocking output, so no write ever waits for a client.
- * Publishers only put frames, already serialised, into its bounded queue. One drainer at a time writes them: a
- * task on the writer pool, or, once the output is not ready, the container's next {@code onWritePossible}. The
- * drainer writes every queued frame and flushes once; it asks {@code isReady()} after each write, as the servlet
- * API requires, and not again before the next drain's first write when the last answer was yes. A subscriber
- * whose queue overflows, or whose output has not become ready again by the write deadline, is disconnected and its
- * request ended: the client resumes from history. Once the container has ended the request, its response is never
- * touched again: it may already serve another connection.
- * <p>
- * Where the container calls {@code onWritePossible} on a thread that is itself an executor, the connection's event
- * loop (Undertow's XNIO I/O threads), every later drain runs on that thread too. Undertow frees a response's pooled
- * buffers on its I/O thread when a write fails, while a writer thread that saw the failure may still be inside the
- * stream: the buffer then passes to another connection mid-write (seen once in {@code AbortIT} on WildFly). Confined
- * to the event loop, the failure and the freeing happen one after the other.
+ * One open stream: the runtime's {@code SseEventSink} behind a bounded queue, so that no publisher ever waits for a
+ * client. It is the sink registered with the broadcaster of each of its topics, so a stream of several topics has one
+ * queue, gets its events in id order, and ends once. Frames are only queued; one drainer at a time, on a writer
+ * thread, hands everything queued to the runtime in a single {@code send} (one write, one flush), and the next send
+ * starts only when the runtime has completed the last: at most one send is in flight. On Jersey a send writes on the
+ * drainer's thread and blocks while the client does not read; on RESTEasy it completes later. A subscriber whose queue
+ * overflows, or whose send has been in flight past the write deadline, is ended at once: fed no more, its topics and
+ * connection slot given back. Its sink is closed when the send in flight returns, which for a client that stopped
+ * reading is when the container's own write timeout fails it.
  */
-public final class Subscriber implements WriteListener, AsyncListener {
+public final class Subscriber implements SseEventSink {
 
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
-    private static final long IN_PROGRESS_MILLIS = 50;
+    /** Queued events beyond this many bytes wait for the next send. */
+    private static final int MAX_SEND_BYTES = 64 * 1024;
+    private static final int DRAINS_PER_TASK = 64;
+    private static final CompletableFuture<Void> SENT = CompletableFuture.completedFuture(null);
 
-    private final AsyncContext context;
-    private final ServletOutputStream out;
+    private final SseEventSink sink;
     private final String client;
     private final Set<String> topics;
     private final int capacity;
+    private final Executor writers;
+    private final BiConsumer<Subscriber, DisconnectReason> onEnd;
+    private final Set<Feed> feeds = ConcurrentHashMap.newKeySet();
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private volatile Executor executor;
-    private final BiConsumer<Subscriber, DisconnectReason> onDisconnect;
-    /** Held by the one drainer; the container's first {@code onWritePossible} starts as the drainer. */
+    /**
+     * Held by the one drainer, from taking the turn until the queue is empty or the last send completes. It is held
+     * from the start until {@link #handOver()}.
+     */
     private final AtomicBoolean draining = new AtomicBoolean(true);
-    private final AtomicBoolean disconnected = new AtomicBoolean();
-    private final ReentrantLock writeLock = new ReentrantLock();
-    /** Held while {@code complete()} is called. */
-    private final ReentrantLock endLock = new ReentrantLock();
-    private volatile boolean ended;
-    /** Whether frames were written since the last flush; guarded by the write lock. */
-    private boolean unflushed;
-    /** Whether {@code isReady()} answered true and nothing was written since; guarded by the write lock. */
-    private boolean ready;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean handedOver = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile Frame farewell;
     private volatile long lastOfferNanos = System.nanoTime();
-    /** Since when the output has not been ready, or 0 while it is. */
-    private volatile long writingSince;
+    /** When the send in flight started, or 0 when none is. */
+    private volatile long sendingSince;
 
-    public Subscriber(AsyncContext context, String client, Set<String> topics, int capacity, Executor executor,
-            BiConsumer<Subscriber, DisconnectReason> onDisconnect) throws IOException {
-        this.context = context;
-        this.out = context.getResponse().getOutputStream();
+    /** What feeds a subscriber events: told when the subscriber ends, so it feeds it no more. */
+    public interface Feed {
+        void ended(Subscriber subscriber, DisconnectReason reason);
+    }
+
+    public Subscriber(SseEventSink sink, String client, Set<String> topics, int capacity, Executor writers,
+            BiConsumer<Subscriber, DisconnectReason> onEnd) {
+        this.sink = sink;
         this.client = client;
         this.topics = Set.copyOf(topics);
         this.capacity = capacity;
-        this.executor = executor;
-        this.onDisconnect = onDisconnect;
-    }
-
-    /** Starts writing: the container calls {@link #onWritePossible()} once the response can take bytes. */
-    public void start() {
-        context.addListener(this);
-        out.setWriteListener(this);
+        this.writers = writers;
+        this.onEnd = onEnd;
     }
 
     public Set<String> topics() {
@@ -95,46 +85,83 @@ public final class Subscriber implements WriteListener, AsyncListener {
         return client;
     }
 
-    /** Queues {@code frame} without waiting; a subscriber whose queue is full is disconnected. */
-    public void offer(Frame frame) {
-        if (queue(frame, System.nanoTime())) {
+    /**
+     * Starts sending: what was queued since the stream was registered (the opening comment and {@code retry:}, any
+     * replay or {@code reset}, live events) goes out on the writer threads. Until then the turn is held, so nothing is
+     * sent while the request's thread is still answering the request in the runtime. On Jersey that thread resumes
+     * the request after the resource method returns and commits the headers; a send before that was either written
+     * by that thread (blocking it on a client that does not read, while the hub's sends seemed complete) or closed
+     * the sink ({@code ResumeIT}, {@code StalledReaderIT} on Tomcat).
+     */
+    public void handOver() {
+        if (handedOver.compareAndSet(false, true)) {
             runDrain();
         }
     }
 
+    /** Registers {@code feed} to be told when this subscriber ends; answers false if it already has. */
+    public boolean fedBy(Feed feed) {
+        feeds.add(feed);
+        if (ended.get()) {
+            feeds.remove(feed);
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code feed} feeds this subscriber no more; with {@code closeIfLast}, the stream ends if nothing else does. */
+    public void released(Feed feed, boolean closeIfLast) {
+        if (feeds.remove(feed) && closeIfLast && feeds.isEmpty()) {
+            end(DisconnectReason.SHUTDOWN);
+        }
+    }
+
+    /** Queues a {@link Frame} without waiting; a subscriber whose queue is full is ended. */
+    @Override
+    public CompletionStage<?> send(OutboundSseEvent event) {
+        if (!(event instanceof Frame frame)) {
+            throw new IllegalArgumentException("a stream of sse-hub sends only frames it serialised itself");
+        }
+        if (isClosed()) {
+            throw new IllegalStateException("the stream has ended");
+        }
+        if (queue(frame, System.nanoTime())) {
+            runDrain();
+        }
+        return SENT;
+    }
+
     /**
-     * Queues {@code frame} to every one of {@code subscribers}, then drains those that need it in batches of
-     * {@code batch} per task on their executor: one task per subscriber would cost more than the write itself.
+     * Queues {@code frame} to every one of {@code subscribers}, then drains those that need it in batches per task
+     * on {@code writers}: a task per subscriber would cost more than the send itself. Should a drain block, the rest
+     * of its batch goes on on another thread.
      */
-    public static void offerAll(Iterable<Subscriber> subscribers, Frame frame, int batch) {
+    public static void sendAll(Iterable<Subscriber> subscribers, Frame frame, Executor writers) {
         long now = System.nanoTime();
-        Map<Executor, List<Subscriber>> due = new IdentityHashMap<>();
+        List<Subscriber> due = new ArrayList<>();
         for (Subscriber subscriber : subscribers) {
             if (subscriber.queue(frame, now)) {
-                due.computeIfAbsent(subscriber.executor, executor -> new ArrayList<>()).add(subscriber);
+                due.add(subscriber);
             }
         }
-        due.forEach((executor, drains) -> {
-            for (int from = 0; from < drains.size(); from += batch) {
-                List<Subscriber> some = drains.subList(from, Math.min(from + batch, drains.size()));
-                try {
-                    executor.execute(() -> some.forEach(Subscriber::drainGuarded));
-                } catch (RejectedExecutionException undeploying) {
-                    some.forEach(Subscriber::abandon);
-                }
+        for (int from = 0; from < due.size(); from += DRAINS_PER_TASK) {
+            var drains = new Batch<>(due.subList(from, Math.min(from + DRAINS_PER_TASK, due.size())), Subscriber::drain);
+            try {
+                writers.execute(drains);
+            } catch (RejectedExecutionException undeploying) {
+                drains.run();
             }
-        });
+        }
     }
 
     /** Answers whether the caller now holds the drainer's turn and must drain. */
     private boolean queue(Frame frame, long nowNanos) {
-        if (disconnected.get()) {
+        if (ended.get()) {
             return false;
         }
         lastOfferNanos = nowNanos;
         if (queued.incrementAndGet() > capacity) {
-            queued.decrementAndGet();
-            disconnect(DisconnectReason.QUEUE_FULL);
+            end(DisconnectReason.QUEUE_FULL);
             return false;
         }
         queue.add(frame);
@@ -146,49 +173,45 @@ public final class Subscriber implements WriteListener, AsyncListener {
         return nowNanos - lastOfferNanos >= idleNanos;
     }
 
-    /** Disconnects the subscriber and ends its request if its output has not been ready for {@code deadlineNanos}. */
+    /** Ends the subscriber if its send in flight started more than {@code deadlineNanos} ago. */
     public void checkWriteDeadline(long nowNanos, long deadlineNanos) {
-        long since = writingSince;
-        if (since != 0 && nowNanos - since > deadlineNanos && writeLock.tryLock()) {
-            try {
-                if (writingSince == since) {
-                    disconnect(DisconnectReason.WRITE_TIMEOUT);
-                    end();
-                }
-            } finally {
-                writeLock.unlock();
-            }
+        long since = sendingSince;
+        if (since != 0 && nowNanos - since > deadlineNanos) {
+            end(DisconnectReason.WRITE_TIMEOUT);
         }
     }
 
-    /** Writes {@code farewell} if the output takes it and ends the request: for undeploy, when executors stop. */
-    public void close(Frame farewell) {
-        disconnected.set(true);
+    @Override
+    public boolean isClosed() {
+        return ended.get();
+    }
+
+    /** Ends the stream without a last frame. */
+    @Override
+    public void close() {
+        end(DisconnectReason.SHUTDOWN);
+    }
+
+    /**
+     * Ends the stream after {@code last} (for undeploy: a jittered {@code retry:}), unless it has ended already.
+     * Completes when the runtime's sink is closed.
+     */
+    public CompletableFuture<Void> closeWith(Frame last) {
+        farewell = last;
+        end(DisconnectReason.SHUTDOWN);
+        handOver();
+        return closed;
+    }
+
+    /** Ends the subscriber once: nothing more is queued, its feeds and the registry are told, then the sink closes. */
+    private void end(DisconnectReason reason) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
         queue.clear();
-        writeLock.lock();
-        try {
-            if (!ended && (ready || out.isReady())) {
-                ready = false;
-                out.write(farewell.bytes());
-                out.flush();
-            }
-        } catch (IOException | RuntimeException requestEnded) {
-            ended = true;
-        } finally {
-            writeLock.unlock();
-        }
-        end();
-    }
-
-    private void disconnect(DisconnectReason reason) {
-        if (disconnected.compareAndSet(false, true)) {
-            queue.clear();
-            onDisconnect.accept(this, reason);
-            scheduleDrain();
-        }
-    }
-
-    private void scheduleDrain() {
+        onEnd.accept(this, reason);
+        feeds.forEach(feed -> feed.ended(this, reason));
+        feeds.clear();
         if (draining.compareAndSet(false, true)) {
             runDrain();
         }
@@ -196,160 +219,99 @@ public final class Subscriber implements WriteListener, AsyncListener {
 
     private void runDrain() {
         try {
-            executor.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-            abandon();
-        }
-    }
-
-    /** Stops delivery and ends the request, without telling the registry: on undeploy, or after a failed drain. */
-    private void abandon() {
-        disconnected.set(true);
-        end();
-    }
-
-    /** Drains; a failure ends this stream, never the others of its batch. */
-    private void drainGuarded() {
-        try {
+            writers.execute(this::drain);
+        } catch (RejectedExecutionException undeploying) {
             drain();
-        } catch (RuntimeException failed) {
-            LOG.log(Level.WARNING, "a stream's drain failed; the stream is ended", failed);
-            abandon();
         }
     }
 
+    /** Runs while holding the drainer's turn; returns when it has given the turn up or left it to a send in flight. */
     private void drain() {
-        writeLock.lock();
         try {
-            writingSince = 0;
-            if (!writeQueued()) {
-                return;
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        draining.set(false);
-        if (disconnected.get() || !queue.isEmpty()) {
-            scheduleDrain();
-        }
-    }
-
-    /**
-     * Writes the queued frames and flushes. Answers false when this drainer must keep its turn: the output is not
-     * ready (the container calls {@link #onWritePossible()} when it is), or the stream is over.
-     */
-    private boolean writeQueued() {
-        try {
-            while (!ended) {
-                if (disconnected.get()) {
-                    end();
-                    return false;
+            while (true) {
+                if (ended.get()) {
+                    closeSink();
+                    return;
                 }
-                if (!ready) {
-                    ready = out.isReady();
-                    if (!ready) {
-                        writingSince = System.nanoTime();
-                        return false;
+                Frame next = nextSend();
+                if (next == null) {
+                    draining.set(false);
+                    if ((queue.isEmpty() && !ended.get()) || !draining.compareAndSet(false, true)) {
+                        return;
                     }
+                    continue;
                 }
-                Frame frame = queue.poll();
-                if (frame != null) {
-                    queued.decrementAndGet();
-                    ready = false;
-                    out.write(frame.bytes());
-                    unflushed = true;
-                } else if (unflushed) {
-                    ready = false;
-                    out.flush();
-                    unflushed = false;
-                } else {
-                    return true;
+                sendingSince = System.nanoTime() | 1;
+                CompletableFuture<?> sent = sink.send(next).toCompletableFuture();
+                if (!sent.isDone()) {
+                    sent.whenComplete(this::sendCompleted);
+                    return;
+                }
+                sendingSince = 0;
+                if (sent.isCompletedExceptionally()) {
+                    end(DisconnectReason.CLIENT_GONE);
                 }
             }
-        } catch (IOException clientGone) {
-            LOG.log(Level.FINE, "a write failed: the client went away", clientGone);
-            onError(clientGone);
         } catch (RuntimeException refused) {
-            LOG.log(Level.WARNING, "the container refused a write; the stream is ended", refused);
-            onError(refused);
+            sendingSince = 0;
+            LOG.log(Level.FINE, "the runtime refused a send: the stream has ended", refused);
+            end(DisconnectReason.CLIENT_GONE);
+            closeSink();
         }
-        return false;
     }
 
-    @Override
-    public void onWritePossible() {
-        if (Thread.currentThread() instanceof Executor eventLoop && executor != eventLoop) {
-            executor = eventLoop;
+    /** A send that did not complete at once has: the drainer, which kept its turn, goes on on a writer thread. */
+    private void sendCompleted(Object result, Throwable failure) {
+        sendingSince = 0;
+        if (failure != null) {
+            end(DisconnectReason.CLIENT_GONE);
         }
-        drain();
+        runDrain();
     }
 
-    /** A write failed: the client is gone, or the container refused it. */
-    @Override
-    public void onError(Throwable failure) {
-        disconnect(DisconnectReason.CLIENT_GONE);
-        end();
+    /** What the next send carries: one comment frame, or all the queued event frames up to {@link #MAX_SEND_BYTES}. */
+    private Frame nextSend() {
+        Frame first = queue.poll();
+        if (first == null) {
+            return null;
+        }
+        queued.decrementAndGet();
+        if (!first.isEvent()) {
+            return first;
+        }
+        List<Frame> events = null;
+        int bytes = first.length();
+        for (Frame next = queue.peek(); next != null && next.isEvent() && bytes + next.length() <= MAX_SEND_BYTES;
+                next = queue.peek()) {
+            queue.poll();
+            queued.decrementAndGet();
+            if (events == null) {
+                events = new ArrayList<>();
+                events.add(first);
+            }
+            events.add(next);
+            bytes += next.length();
+        }
+        return events == null ? first : Frame.join(events);
     }
 
-    /**
-     * Ends the request unless the container already has. A caller that finds another thread ending it returns at
-     * once: the caller may hold a container lock that the other thread's {@code complete()} waits for.
-     */
-    private void end() {
-        if (!endLock.tryLock()) {
+    /** The drainer's last act: the farewell, if any and the client still reads, then the runtime's close. */
+    private void closeSink() {
+        if (closed.isDone()) {
             return;
         }
+        Frame last = farewell;
         try {
-            if (!ended) {
-                ended = true;
-                context.complete();
+            if (!sink.isClosed()) {
+                if (last != null) {
+                    sink.send(last);
+                }
+                sink.close();
             }
-        } catch (IllegalStateException endedMeanwhile) {
-            // the container ended it first
+        } catch (RuntimeException alreadyClosed) {
+            LOG.log(Level.FINE, "closing a stream that had ended", alreadyClosed);
         } finally {
-            endLock.unlock();
+            closed.complete(null);
         }
-    }
-
-    /**
-     * The container ended the request (client gone, error, timeout, completion). No write or {@code complete()}
-     * starts after this; one in progress gets a short while to finish. Never longer: the caller may be a container
-     * thread holding the lock that the write or {@code complete()} itself waits for.
-     */
-    private void requestEnded() {
-        ended = true;
-        awaitRelease(endLock);
-        awaitRelease(writeLock);
-        disconnect(DisconnectReason.CLIENT_GONE);
-    }
-
-    private static void awaitRelease(ReentrantLock lock) {
-        try {
-            if (lock.tryLock(IN_PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
-                lock.unlock();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        requestEnded();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        requestEnded();
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        requestEnded();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // a stream is started once
     }
 }

@@ -8,9 +8,8 @@ import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.servlet.AsyncContext;
 import jakarta.ws.rs.ServiceUnavailableException;
-import java.io.IOException;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,9 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.ssehub.concurrency.Scheduler;
 import org.ssehub.config.Settings;
@@ -32,9 +36,10 @@ import org.ssehub.publish.Publication;
 import org.ssehub.wire.Frame;
 
 /**
- * Every topic and its subscribers. It assigns each publication the next id of this node, serialises the event
- * once and hands it to the queue of every subscriber of the topic, in id order, without waiting for a socket.
- * It owns the open streams: on undeploy each gets a jittered {@code retry:} and is closed.
+ * Every topic and its subscribers. It assigns each publication the next id of this node, serialises the event once,
+ * keeps it in the topic's history and broadcasts it on the topic's {@link TopicBroadcaster}, in id order. Frames that
+ * belong to one stream (its opening, replay, {@code reset}, heartbeats, the farewell) go to that stream alone. It owns
+ * the open streams and the broadcasters: on undeploy each stream gets a jittered {@code retry:} and is closed.
  */
 @ApplicationScoped
 public class TopicRegistry {
@@ -43,7 +48,10 @@ public class TopicRegistry {
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
     private static final Duration MIN_SWEEP = Duration.ofMillis(50);
     private static final Frame HEARTBEAT = Frame.comment("heartbeat");
-    private static final int DRAIN_BATCH = 64;
+    private static final Duration FAREWELL_WAIT = Duration.ofSeconds(5);
+    /** The longest a new stream waits for its response to be committed before the first send. */
+    private static final Duration HAND_OVER = Duration.ofMillis(200);
+    private static final Duration HAND_OVER_POLL = Duration.ofMillis(5);
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -78,30 +86,54 @@ public class TopicRegistry {
         return period.compareTo(MIN_SWEEP) < 0 ? MIN_SWEEP : period.compareTo(MAX_SWEEP) > 0 ? MAX_SWEEP : period;
     }
 
-    void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
-        publish(publication.topic(), publication.event(), publication.data());
+    /** A publication of the app itself (the ticker, a committed transaction); dropped once undeploying has begun. */
+    synchronized void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
+        if (!closed) {
+            publish(publication.topic(), publication.event(), publication.data());
+        }
     }
 
     /** Publishes {@code data} as event {@code name} on {@code topicName}; answers the id it was given. */
     public synchronized long publish(String topicName, String name, String data) {
+        if (closed) {
+            throw new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
+        }
         long id = ++lastId;
         Frame event = Frame.event(Long.toString(id), name, data);
         Topic topic = topic(topicName);
         topic.lastId = id;
         topic.history.add(id, event, System.nanoTime());
-        Subscriber.offerAll(topic.subscribers, event, DRAIN_BATCH);
+        topic.broadcaster.broadcast(event);
         metrics.published();
         return id;
     }
 
     /**
-     * Opens the stream of the request {@code stream} with a comment and {@code retry:}, replays what {@code topicNames} published
+     * Opens the stream of {@code sink} with a comment and {@code retry:}, replays what {@code topicNames} published
      * after {@code lastEventId} and then delivers every new event. Replay and registration happen under the lock
      * that publishing takes, so nothing is missed or sent twice in between. An id that is malformed, unknown or
-     * older than the history gets {@code event: reset} instead, carrying the id to resume from.
+     * older than the history gets {@code event: reset} instead, carrying the id to resume from. A refused stream
+     * is refused before anything is sent to its sink; an accepted one is sent to once the runtime has answered the
+     * request (see {@link Subscriber#handOver()}).
      */
-    public synchronized Subscriber subscribe(AsyncContext stream, Set<String> topicNames, String lastEventId, String client)
-            throws IOException {
+    public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
+            BooleanSupplier committed) {
+        handOverOnceCommitted(register(sink, topicNames, lastEventId, client), committed, System.nanoTime() + HAND_OVER.toNanos());
+    }
+
+    /**
+     * Starts sending to {@code subscriber} once its response is committed (Jersey commits it as the resource method
+     * returns), or at {@code deadlineNanos} (RESTEasy commits it only at the first send).
+     */
+    private void handOverOnceCommitted(Subscriber subscriber, BooleanSupplier committed, long deadlineNanos) {
+        if (committed.getAsBoolean() || System.nanoTime() >= deadlineNanos) {
+            subscriber.handOver();
+        } else {
+            scheduler.later(HAND_OVER_POLL, () -> handOverOnceCommitted(subscriber, committed, deadlineNanos));
+        }
+    }
+
+    private synchronized Subscriber register(SseEventSink sink, Set<String> topicNames, String lastEventId, String client) {
         if (closed) {
             throw new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
         }
@@ -118,19 +150,13 @@ public class TopicRegistry {
         if (lastEventId != null) {
             backlog.addAll(replay(lastEventId, topicNames));
         }
-        var subscriber = new Subscriber(stream, client, topicNames, settings.queueSize() + backlog.size(), writers,
+        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize() + backlog.size(), writers,
                 this::unsubscribe);
         connections++;
         subscribers.add(subscriber);
         perClient.merge(client, 1, Integer::sum);
-        backlog.forEach(subscriber::offer);
-        topicNames.forEach(name -> topic(name).subscribers.add(subscriber));
-        try {
-            subscriber.start();
-        } catch (RuntimeException requestEnded) {
-            unsubscribe(subscriber, DisconnectReason.CLIENT_GONE);
-            throw requestEnded;
-        }
+        backlog.forEach(subscriber::send);
+        topicNames.forEach(name -> topic(name).broadcaster.register(subscriber));
         return subscriber;
     }
 
@@ -165,38 +191,43 @@ public class TopicRegistry {
     }
 
     private Topic topic(String name) {
-        return topics.computeIfAbsent(name, n -> new Topic(n, new History(settings.historySize(), settings.historyAge().toNanos())));
+        return topics.computeIfAbsent(name, this::newTopic);
+    }
+
+    private Topic newTopic(String name) {
+        var topic = new Topic(name, new History(settings.historySize(), settings.historyAge().toNanos()), new TopicBroadcaster(writers));
+        topic.broadcaster.onClose(subscriber -> forgetIfUnused(topic));
+        return topic;
+    }
+
+    /** Forgets a topic that nobody reads and nothing was published to, and closes its broadcaster. */
+    private synchronized void forgetIfUnused(Topic topic) {
+        if (topic.broadcaster.size() == 0 && topic.lastId == 0 && topics.remove(topic.name, topic)) {
+            topic.broadcaster.close();
+        }
     }
 
     /** Topics with their subscriber counts and last ids, by name. */
     public List<TopicStats> stats() {
         return topics.values().stream()
-                .map(topic -> new TopicStats(topic.name, topic.subscribers.size(), topic.lastId == 0 ? null : Long.toString(topic.lastId)))
+                .map(topic -> new TopicStats(topic.name, topic.broadcaster.size(), topic.lastId == 0 ? null : Long.toString(topic.lastId)))
                 .sorted(Comparator.comparing(TopicStats::topic))
                 .toList();
     }
 
+    /** Counts a stream that ended, once, and gives its connection slot back; its topics learn it from the stream. */
     private synchronized void unsubscribe(Subscriber subscriber, DisconnectReason reason) {
         metrics.disconnected(reason);
         subscribers.remove(subscriber);
         connections--;
         perClient.computeIfPresent(subscriber.client(), (address, count) -> count == 1 ? null : count - 1);
-        for (String name : subscriber.topics()) {
-            Topic topic = topics.get(name);
-            if (topic != null) {
-                topic.subscribers.remove(subscriber);
-                if (topic.subscribers.isEmpty() && topic.lastId == 0) {
-                    topics.remove(name);
-                }
-            }
-        }
     }
 
     /** Sends heartbeats on idle streams and drops history that has grown too old. */
     private void sweep() {
         long idleNanos = settings.heartbeat().toNanos();
         long now = System.nanoTime();
-        Subscriber.offerAll(subscribers.stream().filter(s -> s.idle(now, idleNanos)).toList(), HEARTBEAT, DRAIN_BATCH);
+        Subscriber.sendAll(subscribers.stream().filter(s -> s.idle(now, idleNanos)).toList(), HEARTBEAT, writers);
         trimHistories();
     }
 
@@ -212,18 +243,39 @@ public class TopicRegistry {
         topics.values().forEach(topic -> topic.history.trim(now));
     }
 
-    /**
-     * Ends every stream with a jittered {@code retry:}, so clients do not all come back at once. It runs before any
-     * application-scoped bean is destroyed: once the {@link Scheduler} has stopped, a stream could only be abandoned.
-     */
-    void closeStreams(
+    /** The last moment CDI offers: for runtimes that did not call {@link #closeStreams()} before. */
+    void closeStreamsOnUndeploy(
             @Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class) Object undeploying) {
+        closeStreams();
+    }
+
+    /**
+     * Ends every stream with a jittered {@code retry:}, so clients do not all come back at once, then closes the
+     * broadcasters; once only. It runs while the JAX-RS runtime can still send (the application's
+     * {@code @PreDestroy}: Jersey shuts its sinks down before any CDI callback), and while the {@link Scheduler}'s
+     * writer threads still send; it waits for them at most {@link #FAREWELL_WAIT}, as a client that stopped reading
+     * may never take its farewell.
+     */
+    public void closeStreams() {
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
         }
         long retry = settings.retryMillis();
         List<Subscriber> open = List.copyOf(subscribers);
-        open.forEach(subscriber -> subscriber.close(Frame.retry("shutdown", jittered(retry))));
+        CompletableFuture<?>[] farewells = open.stream()
+                .map(subscriber -> subscriber.closeWith(Frame.retry("shutdown", jittered(retry))))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(farewells).get(FAREWELL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException stalled) {
+            LOG.info(() -> "sse-hub: some streams did not take their farewell within " + FAREWELL_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        topics.values().forEach(topic -> topic.broadcaster.close());
         LOG.info(() -> "sse-hub closed " + open.size() + " streams");
     }
 
@@ -240,12 +292,13 @@ public class TopicRegistry {
     private static final class Topic {
         final String name;
         final History history;
-        final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+        final TopicBroadcaster broadcaster;
         volatile long lastId;
 
-        Topic(String name, History history) {
+        Topic(String name, History history, TopicBroadcaster broadcaster) {
             this.name = name;
             this.history = history;
+            this.broadcaster = broadcaster;
         }
     }
 }

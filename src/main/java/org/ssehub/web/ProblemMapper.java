@@ -1,15 +1,12 @@
 package org.ssehub.web;
 
 import jakarta.json.Json;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Set;
 
@@ -17,7 +14,6 @@ import java.util.Set;
  * Gives every error answer an RFC 9457 {@code application/problem+json} body saying what was wrong.
  * JAX-RS calls it only for exceptions that carry no entity of their own. A refused request may not have had its
  * body read; the connection is then closed, or the server would take what is left of it for the next request.
- * The event stream, a servlet, sends its refusals with {@link #send}.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
@@ -36,17 +32,6 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
             problem.header("Connection", "close");
         }
         return problem.build();
-    }
-
-    /** Answers {@code refused}'s status and headers with its problem body, from outside JAX-RS. */
-    public static void send(HttpServletResponse response, WebApplicationException refused) throws IOException {
-        Response original = refused.getResponse();
-        response.setStatus(original.getStatus());
-        original.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, String.valueOf(value))));
-        response.setContentType(PROBLEM_JSON);
-        byte[] body = body(original.getStatusInfo(), refused).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 
     private static String body(Response.StatusType status, WebApplicationException exception) {

@@ -1,47 +1,147 @@
 package org.ssehub.wire;
 
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Pattern;
 
-/** One block of the event stream, serialised once when it is built and then written to every subscriber. */
-public final class Frame {
+/**
+ * One or more blocks of the event stream, serialised once when built and then sent as they are to every subscriber
+ * through the runtime's {@code SseEventSink}. On Jersey, {@link FrameWriter} writes the bytes. RESTEasy ignores an
+ * application's writer for {@code OutboundSseEvent} and writes the fields itself (empty data lines dropped, names
+ * written raw), so a frame also answers the getters with what makes RESTEasy's writer produce the same bytes: an
+ * event frame carries everything after {@code "event: "} in its name, which RESTEasy writes unchanged; a comment
+ * frame carries its comment and {@code retry}, which RESTEasy writes as such. Byte tests on every runtime pin this.
+ */
+public final class Frame implements OutboundSseEvent {
 
     private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
+    private static final String EVENT_LEAD = "event: ";
 
     private final byte[] bytes;
+    /** The comment of a comment frame, or null for events. */
+    private final String comment;
+    private final long retryMillis;
 
-    private Frame(String block) {
-        this.bytes = (block + "\n").getBytes(StandardCharsets.UTF_8);
+    private Frame(byte[] bytes, String comment, long retryMillis) {
+        this.bytes = bytes;
+        this.comment = comment;
+        this.retryMillis = retryMillis;
     }
 
     /** An event; {@code data} may hold CR, LF or CRLF line breaks, each starts a new {@code data:} line. */
     public static Frame event(String id, String name, String data) {
         var block = new StringBuilder()
-                .append("event: ").append(Fields.requireValid(name, "event")).append('\n')
+                .append(EVENT_LEAD).append(Fields.requireValid(name, "event")).append('\n')
                 .append("id: ").append(Fields.requireValid(id, "id")).append('\n');
         for (String line : LINE_BREAK.split(data, -1)) {
             block.append("data: ").append(line).append('\n');
         }
-        return new Frame(block.toString());
+        return new Frame(utf8(block.append('\n')), null, -1);
     }
 
     /** A comment line: a heartbeat, or the first bytes of a stream. */
     public static Frame comment(String text) {
-        return new Frame(commentLine(text));
+        return new Frame(utf8(commentLine(text).append('\n')), text, -1);
     }
 
     /** A comment with the reconnection delay: the start (and the end) of a stream. */
     public static Frame retry(String comment, long retryMillis) {
-        return new Frame(commentLine(comment) + "retry: " + retryMillis + "\n");
+        return new Frame(utf8(commentLine(comment).append("retry: ").append(retryMillis).append("\n\n")), comment,
+                retryMillis);
     }
 
-    private static String commentLine(String text) {
-        return Fields.requireValid(text, "comment").isEmpty() ? ":\n" : ": " + text + "\n";
+    /** Event frames written as one: one send, one write and one flush for all of them. */
+    public static Frame join(List<Frame> events) {
+        int length = 0;
+        for (Frame event : events) {
+            if (!event.isEvent()) {
+                throw new IllegalArgumentException("only event frames are joined");
+            }
+            length += event.bytes.length;
+        }
+        byte[] joined = new byte[length];
+        int at = 0;
+        for (Frame event : events) {
+            System.arraycopy(event.bytes, 0, joined, at, event.bytes.length);
+            at += event.bytes.length;
+        }
+        return new Frame(joined, null, -1);
     }
 
-    /** The block as written, ending in the blank line that dispatches it. */
+    private static StringBuilder commentLine(String text) {
+        if (Fields.requireValid(text, "comment").isEmpty()) {
+            throw new IllegalArgumentException("a comment has text");
+        }
+        return new StringBuilder(": ").append(text).append('\n');
+    }
+
+    private static byte[] utf8(CharSequence block) {
+        return block.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the frame holds events (and may be joined with others), not a comment. */
+    public boolean isEvent() {
+        return comment == null;
+    }
+
+    /** The blocks as written, each ending in the blank line that dispatches it. */
     public byte[] bytes() {
         return bytes;
+    }
+
+    public int length() {
+        return bytes.length;
+    }
+
+    /** For RESTEasy: all of an event frame after {@code "event: "}, up to the line break RESTEasy adds. */
+    @Override
+    public String getName() {
+        return isEvent() ? new String(bytes, EVENT_LEAD.length(), bytes.length - EVENT_LEAD.length() - 2, StandardCharsets.UTF_8)
+                : null;
+    }
+
+    @Override
+    public String getComment() {
+        return comment;
+    }
+
+    @Override
+    public long getReconnectDelay() {
+        return retryMillis;
+    }
+
+    @Override
+    public boolean isReconnectDelaySet() {
+        return retryMillis >= 0;
+    }
+
+    /** Non-null where RESTEasy must write the name or the {@code retry:} line. */
+    @Override
+    public Class<?> getType() {
+        return isEvent() || isReconnectDelaySet() ? String.class : null;
+    }
+
+    @Override
+    public Type getGenericType() {
+        return getType();
+    }
+
+    @Override
+    public MediaType getMediaType() {
+        return MediaType.TEXT_PLAIN_TYPE;
+    }
+
+    @Override
+    public String getId() {
+        return null;
+    }
+
+    @Override
+    public Object getData() {
+        return null;
     }
 
     @Override

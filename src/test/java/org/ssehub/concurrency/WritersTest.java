@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,25 @@ class WritersTest {
 
         release.countDown();
         compensateUntil("the pool back to one thread under steady work", () -> writers.threads() == 1);
+    }
+
+    @Test
+    void theItemsOfABatchBehindOneThatBlocksAreCarriedOnByAnotherThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch others = new CountDownLatch(3);
+        writers.execute(new Batch<>(List.of(0, 1, 2, 3), item -> {
+            if (item == 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                others.countDown();
+            }
+        }));
+        compensateUntil("the items after the blocked one done", () -> others.getCount() == 0);
+        release.countDown();
     }
 
     /** Compensates after each of a steady stream of tasks until {@code done}. */

@@ -27,12 +27,12 @@ class ConnectionCapsIT extends DeployedWar {
             assertTrue(refused.body().contains("SSE_MAX_CONNECTIONS_PER_CLIENT"), refused.body());
             assertRetryAfter(refused.headers().firstValue("retry-after").orElseThrow());
 
-            for (int i = 0; i < 20; i++) {
-                open.add(SseStream.openFrom("127.0.0.2", base(), "api/events"));
-                assertEquals(200, open.get(40 + i).status(), "stream " + (i + 1) + " from a second address");
+            for (int i = 0; i < 80; i++) {
+                open.add(SseStream.openFrom("127.0.0." + (2 + i / 40), base(), "api/events"));
+                assertEquals(200, open.get(40 + i).status(), "stream " + (i + 1) + " from two more addresses");
             }
-            try (SseStream overall = SseStream.openFrom("127.0.0.2", base(), "api/events")) {
-                assertEquals(503, overall.status(), "the 61st stream on the node");
+            try (SseStream overall = SseStream.openFrom("127.0.0.4", base(), "api/events")) {
+                assertEquals(503, overall.status(), "the 121st stream on the node");
                 assertRetryAfter(overall.header("retry-after"));
             }
             for (SseStream stream : open) {

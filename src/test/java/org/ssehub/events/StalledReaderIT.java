@@ -24,7 +24,8 @@ import org.ssehub.SseStream;
  * Clients that stop reading fill their TCP windows, and a write to them blocks. They must be disconnected while
  * everyone else keeps receiving each event at once. More stalled clients than the hub has writer threads at rest,
  * so a blocked thread that is not replaced shows up as healthy clients waiting. The test servers run with
- * SSE_WRITE_TIMEOUT_MILLIS=2000.
+ * SSE_WRITE_TIMEOUT_MILLIS=2000; the containers' own write timeouts (5 to 6 s) then fail the blocked sends and free
+ * the threads that Jersey's blocking writes held.
  */
 class StalledReaderIT extends DeployedWar {
 
@@ -42,6 +43,7 @@ class StalledReaderIT extends DeployedWar {
         try (SseStream ticker = stream("api/events")) {
             double disconnectsBefore = metric("sse_hub_disconnects_total{reason=\"write_timeout\"}")
                     + metric("sse_hub_disconnects_total{reason=\"queue_full\"}");
+            double writers = metric("sse_hub_writer_threads");
             for (int i = 0; i < HEALTHY; i++) {
                 healthy.add(stream("api/events?topic=" + topic));
             }
@@ -67,6 +69,8 @@ class StalledReaderIT extends DeployedWar {
             for (SseStream stream : healthy) {
                 assertEquals(after, stream.nextEvent(AT_ONCE).id());
             }
+            await("the writer threads back to " + writers + " once the container's write timeout freed them", TIMEOUT,
+                    ticker, () -> metric("sse_hub_writer_threads") <= writers);
             for (Socket socket : stalled) {
                 assertTrue(readsToEnd(socket), "the server ended the stalled stream");
             }

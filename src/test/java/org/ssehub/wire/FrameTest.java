@@ -2,10 +2,12 @@ package org.ssehub.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameTest {
@@ -30,8 +32,37 @@ class FrameTest {
 
     @Test
     void aHeartbeatIsABareComment() {
-        assertEquals(":\n\n", body(Frame.comment("")));
         assertEquals(": heartbeat\n\n", body(Frame.comment("heartbeat")));
+        assertThrows(IllegalArgumentException.class, () -> Frame.comment(""));
+    }
+
+    @Test
+    void joinedEventsAreWrittenOneAfterTheOther() {
+        Frame a = Frame.event("1", "e", "a");
+        Frame b = Frame.event("2", "e", "b\n\nc");
+        Frame joined = Frame.join(List.of(a, b));
+        assertEquals(body(a) + body(b), body(joined));
+        assertThrows(IllegalArgumentException.class,
+                () -> Frame.join(List.of(a, Frame.comment("heartbeat"))));
+    }
+
+    /** RESTEasy writes {@code event: NAME\n}, or {@code : COMMENT\n} and {@code retry: DELAY\n}, then {@code \n}. */
+    @Test
+    void theFieldsRebuildTheSameBytes() {
+        Frame events = Frame.join(List.of(Frame.event("1", "e", "a\r\n\nb"), Frame.event("2", "f", "")));
+        assertEquals(body(events), "event: " + events.getName() + "\n\n");
+        assertEquals(String.class, events.getType());
+        assertNull(events.getComment());
+
+        Frame opening = Frame.retry("sse-hub", 4417);
+        assertEquals(body(opening), ": " + opening.getComment() + "\nretry: " + opening.getReconnectDelay() + "\n\n");
+        assertNull(opening.getName());
+        assertEquals(String.class, opening.getType());
+
+        Frame heartbeat = Frame.comment("heartbeat");
+        assertEquals(body(heartbeat), ": " + heartbeat.getComment() + "\n\n");
+        assertNull(heartbeat.getType());
+        assertFalse(heartbeat.isReconnectDelaySet());
     }
 
     @Test

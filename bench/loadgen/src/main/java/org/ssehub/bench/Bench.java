@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
 
 /** Runs one workload against a server and answers its figures as a JSON-ready map. */
 final class Bench {
@@ -241,21 +242,21 @@ final class Bench {
         m.put("deliveredPercent", expected == 0 ? null : round(100.0 * (expected - lost) / expected, 3));
         m.put("deliveredPerSecond", round(w.delivered / seconds, 1));
         Histogram h = w.latencyMicros;
-        if (h.count() > 0) {
+        if (h.getTotalCount() > 0) {
             Map<String, Object> l = new LinkedHashMap<>();
-            l.put("p50", ms(h.percentile(50)));
-            l.put("p99", ms(h.percentile(99)));
-            l.put("p999", ms(h.percentile(99.9)));
-            l.put("max", ms(h.max()));
+            l.put("p50", ms(h.getValueAtPercentile(50)));
+            l.put("p99", ms(h.getValueAtPercentile(99)));
+            l.put("p999", ms(h.getValueAtPercentile(99.9)));
+            l.put("max", ms(h.getMaxValue()));
             m.put("latencyMs", l);
         } else {
             m.put("latencyMs", null);
         }
         Histogram last = w.lastSubscriberMicros();
-        if (last.count() > 0) {
+        if (last.getTotalCount() > 0) {
             Map<String, Object> l = new LinkedHashMap<>();
-            l.put("p50", ms(last.percentile(50)));
-            l.put("p99", ms(last.percentile(99)));
+            l.put("p50", ms(last.getValueAtPercentile(50)));
+            l.put("p99", ms(last.getValueAtPercentile(99)));
             m.put("lastSubscriberMs", l);
         } else {
             m.put("lastSubscriberMs", null);
@@ -367,7 +368,7 @@ final class Bench {
         }
 
         private long subscribers(String body) {
-            if (Json.parse(body) instanceof List<?> topics) {
+            if (Report.parse(body) instanceof List<?> topics) {
                 for (Object t : topics) {
                     if (t instanceof Map<?, ?> m && topic.equals(m.get("topic"))) {
                         return ((Number) m.get("subscribers")).longValue();

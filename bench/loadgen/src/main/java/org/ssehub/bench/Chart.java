@@ -2,14 +2,23 @@ package org.ssehub.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.Stroke;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +26,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.imageio.ImageIO;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.util.ShapeUtils;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Two panels: p99 latency and server µs per delivered event, each against subscriber count. Colour
@@ -28,9 +49,14 @@ import javax.imageio.ImageIO;
 final class Chart {
     static final double MIN_DELIVERED = 99;
     static final Set<String> BROADCAST = Set.of("headline", "large", "churn", "steady", "stalled1", "stalled10", "capacity");
-    private static final int W = 1400, H = 600, LEFT = 80, RIGHT = 30, TOP = 50, BOTTOM = 60;
+    private static final int W = 1400, H = 600;
+    private static final double MIN_MS = 0.01;
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0xd62728),
         new Color(0x2ca02c), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+    private static final Shape[] SHAPES = {new Ellipse2D.Double(-4.5, -4.5, 9, 9), new Rectangle2D.Double(-4, -4, 8, 8),
+        ShapeUtils.createUpTriangle(5), ShapeUtils.createDiamond(5.5f)};
+    private static final Stroke STROKE = new BasicStroke(1.8f);
+    private static final Color GRID = new Color(0xcccccc);
 
     private Chart() {
     }
@@ -73,76 +99,23 @@ final class Chart {
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        panel(g, 0, series, true);
-        panel(g, W / 2, series, false);
+        panel(series, true).draw(g, new Rectangle(0, 0, W / 2, H));
+        panel(series, false).draw(g, new Rectangle(W / 2, 0, W / 2, H));
         g.dispose();
         if (png.toAbsolutePath().getParent() != null) {
             Files.createDirectories(png.toAbsolutePath().getParent());
         }
-        ImageIO.write(img, "png", png.toFile());
+        try (OutputStream out = Files.newOutputStream(png)) {
+            ChartUtils.writeBufferedImageAsPNG(out, img);
+        }
     }
 
-    private static void panel(Graphics2D g, int x0, Map<String, List<Point>> series, boolean latency) {
-        int px = x0 + LEFT, py = TOP, pw = W / 2 - LEFT - RIGHT, ph = H - TOP - BOTTOM;
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.setColor(Color.BLACK);
-        g.drawString(latency ? "p99 latency vs subscribers" : "server CPU per delivered event vs subscribers", px, 30);
-
-        List<double[]> all = new ArrayList<>();
-        series.values().forEach(l -> l.forEach(p -> {
-            Double y = latency ? p.p99() : p.micros();
-            if (y != null) {
-                all.add(new double[] {p.subscribers(), y});
-            }
-        }));
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.setColor(Color.DARK_GRAY);
-        g.drawRect(px, py, pw, ph);
-        if (all.isEmpty()) {
-            g.drawString("no data", px + pw / 2 - 20, py + ph / 2);
-            return;
-        }
-        double xMin = all.stream().mapToDouble(p -> p[0]).min().orElse(1) / 1.4;
-        double xMax = all.stream().mapToDouble(p -> p[0]).max().orElse(1) * 1.4;
-        double yMin, yMax;
-        if (latency) {
-            yMin = Math.max(0.01, all.stream().mapToDouble(p -> p[1]).filter(v -> v > 0).min().orElse(0.1) / 2);
-            yMax = Math.max(yMin * 10, all.stream().mapToDouble(p -> p[1]).max().orElse(1) * 2);
-        } else {
-            yMin = 0;
-            yMax = niceCeil(all.stream().mapToDouble(p -> p[1]).max().orElse(1) * 1.1);
-        }
-        Axis x = new Axis(xMin, xMax, true, px, px + pw);
-        Axis y = new Axis(yMin, yMax, latency, py + ph, py);
-
-        for (double t : x.ticks()) {
-            int sx = x.at(t);
-            g.setColor(new Color(0xe6e6e6));
-            g.drawLine(sx, py, sx, py + ph);
-            g.setColor(Color.DARK_GRAY);
-            String s = String.format(Locale.ROOT, "%,.0f", t);
-            g.drawString(s, sx - g.getFontMetrics().stringWidth(s) / 2, py + ph + 16);
-        }
-        for (double t : y.ticks()) {
-            int sy = y.at(t);
-            g.setColor(new Color(0xe6e6e6));
-            g.drawLine(px, sy, px + pw, sy);
-            g.setColor(Color.DARK_GRAY);
-            String s = label(t);
-            g.drawString(s, px - 6 - g.getFontMetrics().stringWidth(s), sy + 4);
-        }
-        g.setColor(Color.DARK_GRAY);
-        g.drawRect(px, py, pw, ph);
-        g.drawString("subscribers (log scale)", px + pw / 2 - 60, py + ph + 40);
-        Graphics2D gy = (Graphics2D) g.create();
-        gy.rotate(-Math.PI / 2);
-        gy.drawString(latency ? "p99 latency, ms (log scale)" : "server CPU µs per delivered event", -(py + ph / 2 + 80), x0 + 20);
-        gy.dispose();
-
+    private static JFreeChart panel(Map<String, List<Point>> series, boolean latency) {
+        XYSeriesCollection points = new XYSeriesCollection(), means = new XYSeriesCollection();
+        XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true), lines = new XYLineAndShapeRenderer(true, false);
+        LegendItemCollection legend = new LegendItemCollection();
         List<String> labels = new ArrayList<>(Report.LABELS), runtimes = new ArrayList<>();
-        int legendY = py + 18;
+        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (Map.Entry<String, List<Point>> e : series.entrySet()) {
             String runtime = e.getKey().substring(0, e.getKey().indexOf('/'));
             String label = e.getKey().substring(runtime.length() + 1);
@@ -152,86 +125,70 @@ final class Chart {
             if (!runtimes.contains(runtime)) {
                 runtimes.add(runtime);
             }
-            Color c = COLORS[labels.indexOf(label) % COLORS.length];
-            int shape = runtimes.indexOf(runtime);
-            g.setColor(c);
-            g.setStroke(new BasicStroke(1.8f));
+            XYSeries each = new XYSeries(e.getKey(), false, true), mean = new XYSeries(e.getKey());
             Map<Double, List<Double>> byX = new TreeMap<>();
             for (Point p : e.getValue()) {
                 Double v = latency ? p.p99() : p.micros();
                 if (v != null) {
-                    byX.computeIfAbsent(p.subscribers(), k -> new ArrayList<>()).add(Math.max(v, yMin));
-                    marker(g, shape, x.at(p.subscribers()), y.at(Math.max(v, yMin)));
+                    double y = latency ? Math.max(v, MIN_MS) : v;
+                    each.add(p.subscribers(), y);
+                    byX.computeIfAbsent(p.subscribers(), k -> new ArrayList<>()).add(y);
+                    xs.add(p.subscribers());
+                    ys.add(y);
                 }
             }
-            int lastX = -1, lastY = -1;
-            for (Map.Entry<Double, List<Double>> p : byX.entrySet()) {
-                List<Double> vs = p.getValue();
-                double mean = latency
-                        ? Math.exp(vs.stream().mapToDouble(Math::log).average().orElse(0))
-                        : vs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-                int sx = x.at(p.getKey()), sy = y.at(mean);
-                if (lastX >= 0) {
-                    g.drawLine(lastX, lastY, sx, sy);
-                }
-                lastX = sx;
-                lastY = sy;
-            }
-            marker(g, shape, px + 16, legendY - 4);
-            g.drawLine(px + 8, legendY - 4, px + 24, legendY - 4);
-            g.setColor(Color.BLACK);
-            g.drawString(e.getKey(), px + 30, legendY);
-            legendY += 16;
+            byX.forEach((x, vs) -> mean.add(x.doubleValue(), latency
+                    ? Math.exp(vs.stream().mapToDouble(Math::log).average().orElse(0))
+                    : vs.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+            int i = points.getSeriesCount();
+            points.addSeries(each);
+            means.addSeries(mean);
+            Color c = COLORS[labels.indexOf(label) % COLORS.length];
+            Shape shape = SHAPES[runtimes.indexOf(runtime) % SHAPES.length];
+            dots.setSeriesPaint(i, c);
+            dots.setSeriesShape(i, shape);
+            lines.setSeriesPaint(i, c);
+            lines.setSeriesStroke(i, STROKE);
+            legend.add(new LegendItem(e.getKey(), null, null, null, true, shape, true, c, false, c, STROKE,
+                    true, new Line2D.Double(-9, 0, 9, 0), STROKE, c));
         }
-        g.setStroke(new BasicStroke(1f));
-    }
 
-    private static void marker(Graphics2D g, int shape, int x, int y) {
-        switch (shape % 4) {
-            case 0 -> g.fillOval(x - 4, y - 4, 9, 9);
-            case 1 -> g.fillRect(x - 4, y - 4, 9, 9);
-            case 2 -> g.fillPolygon(new int[] {x, x + 5, x - 5}, new int[] {y - 5, y + 4, y + 4}, 3);
-            default -> g.fillPolygon(new int[] {x, x + 5, x, x - 5}, new int[] {y - 6, y, y + 6, y}, 4);
+        ValueAxis x = logAxis("subscribers (log scale)"), y;
+        if (latency) {
+            y = logAxis("p99 latency, ms (log scale)");
+        } else {
+            y = new NumberAxis("server CPU µs per delivered event");
         }
-    }
-
-    private static String label(double v) {
-        return v >= 10 || v == 0 ? String.format(Locale.ROOT, "%,.0f", v)
-                : v >= 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static double niceCeil(double v) {
-        double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-            if (m * p >= v) {
-                return m * p;
+        if (!xs.isEmpty()) {
+            x.setRange(Collections.min(xs) / 1.4, Collections.max(xs) * 1.4);
+            if (latency) {
+                y.setRange(Collections.min(ys) / 2, Collections.max(ys) * 2);
             }
         }
-        return 10 * p;
+        XYPlot plot = new XYPlot(points, x, y, dots);
+        plot.setDataset(1, means);
+        plot.setRenderer(1, lines);
+        plot.setFixedLegendItems(legend);
+        plot.setNoDataMessage("no data");
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(GRID);
+        plot.setRangeGridlinePaint(GRID);
+        plot.setDomainMinorGridlinesVisible(true);
+        plot.setDomainMinorGridlinePaint(GRID);
+        plot.setRangeMinorGridlinesVisible(latency);
+        plot.setRangeMinorGridlinePaint(GRID);
+        JFreeChart chart = new JFreeChart(latency ? "p99 latency vs subscribers" : "server CPU per delivered event vs subscribers",
+                JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
     }
 
-    private record Axis(double min, double max, boolean log, int from, int to) {
-        int at(double v) {
-            double f = log ? (Math.log(v) - Math.log(min)) / (Math.log(max) - Math.log(min)) : (v - min) / (max - min);
-            return (int) Math.round(from + f * (to - from));
-        }
-
-        List<Double> ticks() {
-            List<Double> t = new ArrayList<>();
-            if (log) {
-                for (double p = Math.pow(10, Math.floor(Math.log10(min))); p <= max; p *= 10) {
-                    for (double m : new double[] {1, 2, 5}) {
-                        if (m * p >= min && m * p <= max) {
-                            t.add(m * p);
-                        }
-                    }
-                }
-            } else {
-                for (int i = 0; i <= 5; i++) {
-                    t.add(min + (max - min) * i / 5);
-                }
-            }
-            return t;
-        }
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        DecimalFormat format = new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        axis.setTickUnit(new NumberTickUnit(1, format, 9));
+        axis.setNumberFormatOverride(format);
+        axis.setMinorTickMarksVisible(true);
+        return axis;
     }
 }

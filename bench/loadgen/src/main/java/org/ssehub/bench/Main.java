@@ -49,7 +49,7 @@ public final class Main {
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
-            Files.writeString(out, Json.write(result));
+            Files.writeString(out, Report.json(result));
         }
         System.out.print(summary(result));
         return 0;

@@ -25,9 +25,9 @@ final class Median {
         }
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
-            runs.add(object(Json.parse(Files.readString(Path.of(args[i]))), args[i]));
+            runs.add(object(Report.parse(Files.readString(Path.of(args[i]))), args[i]));
         }
-        Files.writeString(Path.of(args[1]), Json.write(merge(runs)));
+        Files.writeString(Path.of(args[1]), Report.json(merge(runs)));
         System.out.println("wrote " + args[1] + ", the median of " + runs.size() + " runs");
     }
 

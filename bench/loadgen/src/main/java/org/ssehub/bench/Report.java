@@ -1,5 +1,18 @@
 package org.ssehub.bench;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +30,7 @@ final class Report {
     static final String MARKER = "<!-- generated below -->";
     static final List<String> WORKLOADS = List.of("idle", "headline", "fast", "large", "churn",
             "steady", "stalled1", "stalled10", "capacity", "ramp");
-    static final List<String> LABELS = List.of("hub", "async", "naive");
+    static final List<String> LABELS = List.of("hub", "async", "naive", "before");
     private static final String INTRO = """
             # sse-hub benchmark results
 
@@ -26,7 +39,65 @@ final class Report {
             Edit this paragraph freely: the tables below the marker are regenerated.
             """;
 
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new SimpleModule().addSerializer(Double.class, new WholeAsInteger()))
+            .defaultPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+                    .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE))
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     private Report() {
+    }
+
+    static String json(Object value) throws JsonProcessingException {
+        return JSON.writeValueAsString(value) + "\n";
+    }
+
+    /** Maps, lists, strings, booleans and nulls, with every number a Double. */
+    static Object parse(String text) {
+        try {
+            return plain(JSON.readTree(text));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage() + " at " + e.getLocation().offsetDescription(), e);
+        }
+    }
+
+    private static Object plain(JsonNode n) {
+        if (n.isObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            n.properties().forEach(e -> m.put(e.getKey(), plain(e.getValue())));
+            return m;
+        }
+        if (n.isArray()) {
+            List<Object> list = new ArrayList<>();
+            n.forEach(v -> list.add(plain(v)));
+            return list;
+        }
+        if (n.isMissingNode()) {
+            throw new IllegalArgumentException("no JSON value");
+        }
+        return n.isNumber() ? n.doubleValue() : n.isBoolean() ? n.booleanValue() : n.textValue();
+    }
+
+    /** Whole numbers as integers (5000, not 5000.0), NaN and infinities as null. */
+    private static final class WholeAsInteger extends StdSerializer<Double> {
+        WholeAsInteger() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double d, JsonGenerator g, SerializerProvider p) throws IOException {
+            if (d.isNaN() || d.isInfinite()) {
+                g.writeNull();
+            } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                g.writeNumber(d.longValue());
+            } else {
+                g.writeNumber(d);
+            }
+        }
     }
 
     static void run(String[] args) throws IOException {
@@ -71,7 +142,7 @@ final class Report {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 try {
-                    if (Json.parse(Files.readString(p)) instanceof Map<?, ?> m && m.get("workload") != null) {
+                    if (parse(Files.readString(p)) instanceof Map<?, ?> m && m.get("workload") != null) {
                         runs.add((Map<String, Object>) m);
                     }
                 } catch (IllegalArgumentException e) {
@@ -198,7 +269,7 @@ final class Report {
                 continue;
             }
             for (Map<String, Object> other : list) {
-                if (other.get("runtime").equals(hub.get("runtime")) && List.of("async", "naive").contains(other.get("label"))) {
+                if (other.get("runtime").equals(hub.get("runtime")) && List.of("before", "async", "naive").contains(other.get("label"))) {
                     Map<?, ?> h = figures(hub), o = figures(other);
                     rows.add(idle
                             ? cells(hub.get("runtime"), other.get("label"), ratio(h.get("heap"), o.get("heap")), ratio(h.get("rss"), o.get("rss")))

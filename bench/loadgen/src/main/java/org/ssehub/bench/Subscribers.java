@@ -355,8 +355,8 @@ final class Subscribers implements Runnable, AutoCloseable {
         double perSecond = (deliveredAll - lastTickDelivered) / ((now - lastTick) / 1e9);
         lastTickDelivered = deliveredAll;
         Window w = window;
-        String p99 = w != null && w.latencyMicros.count() > 0
-                ? String.format(Locale.ROOT, "%.2f ms", w.latencyMicros.percentile(99) / 1000.0) : "-";
+        String p99 = w != null && w.latencyMicros.getTotalCount() > 0
+                ? String.format(Locale.ROOT, "%.2f ms", w.latencyMicros.getValueAtPercentile(99) / 1000.0) : "-";
         System.err.printf(Locale.ROOT, "[%s] connected %d/%d  delivered/s %.0f  p99 %s  publish errors %d%s%n",
                 phase, connected, requested, perSecond, p99, publishErrors.getAsLong(),
                 churnRate > 0 ? "  churned " + churnDone : "");

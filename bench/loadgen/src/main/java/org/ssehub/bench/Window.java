@@ -1,6 +1,8 @@
 package org.ssehub.bench;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.HdrHistogram.Histogram;
 
 /**
  * Deliveries of the events published in one measurement window, by sequence number.
@@ -8,13 +10,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class Window {
     static final int PENDING = 0, ACCEPTED = 1, FAILED = 2;
+    /** Latencies above this are recorded as this, so they still count. */
+    static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
 
     final long firstSeq;
     final int count;
     final int[] received;
     final long[] slowestNanos;
     final AtomicIntegerArray publishStatus;
-    final Histogram latencyMicros = new Histogram();
+    final Histogram latencyMicros = histogram();
     int subscribers;
     long delivered;
     boolean frozen;
@@ -37,7 +41,7 @@ final class Window {
         if (latencyNanos > slowestNanos[i]) {
             slowestNanos[i] = latencyNanos;
         }
-        latencyMicros.record(latencyNanos / 1000);
+        record(latencyMicros, latencyNanos);
         delivered++;
     }
 
@@ -61,12 +65,20 @@ final class Window {
 
     /** Latency of the last subscriber to get each event that every subscriber got. */
     Histogram lastSubscriberMicros() {
-        Histogram h = new Histogram();
+        Histogram h = histogram();
         for (int i = 0; i < count; i++) {
             if (publishStatus.get(i) == ACCEPTED && subscribers > 0 && received[i] >= subscribers) {
-                h.record(slowestNanos[i] / 1000);
+                record(h, slowestNanos[i]);
             }
         }
         return h;
+    }
+
+    private static Histogram histogram() {
+        return new Histogram(MAX_MICROS, 3);
+    }
+
+    private static void record(Histogram h, long nanos) {
+        h.recordValue(Math.min(Math.max(0, nanos / 1000), MAX_MICROS));
     }
 }

@@ -27,7 +27,7 @@ class EndToEndTest {
                 "--out", out.toString()));
         args.addAll(List.of(flags));
         assertEquals(0, Main.run(args.toArray(String[]::new)));
-        return (Map<?, ?>) Json.parse(Files.readString(out));
+        return (Map<?, ?>) Report.parse(Files.readString(out));
     }
 
     private static double num(Object v) {

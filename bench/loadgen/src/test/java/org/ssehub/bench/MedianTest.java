@@ -23,7 +23,7 @@ class MedianTest {
         Main.run(new String[] {"median", "--out", merged.toString(), dir.resolve("1.json").toString(),
             dir.resolve("2.json").toString(), dir.resolve("3.json").toString()});
 
-        Map<?, ?> r = (Map<?, ?>) Json.parse(Files.readString(merged));
+        Map<?, ?> r = (Map<?, ?>) Report.parse(Files.readString(merged));
         assertEquals(18.0, r.get("cpuMicrosPerEvent"));
         assertEquals(120.0, ((Map<?, ?>) r.get("latencyMs")).get("p99"));
         assertEquals(5000.0, r.get("healthySubscribers"));

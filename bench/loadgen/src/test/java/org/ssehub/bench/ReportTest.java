@@ -76,6 +76,6 @@ class ReportTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> object(String json) {
-        return (Map<String, Object>) Json.parse(json);
+        return (Map<String, Object>) Report.parse(json);
     }
 }

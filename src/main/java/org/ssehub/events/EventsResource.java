@@ -1,0 +1,61 @@
+package org.ssehub.events;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.ssehub.config.Settings;
+import org.ssehub.ticker.Ticker;
+import org.ssehub.topics.TopicNames;
+import org.ssehub.topics.TopicRegistry;
+
+/**
+ * {@code GET /api/events?topic=a&topic=b}: the event stream of one or more topics ({@code ticker} if none). A client
+ * resumes with the {@code Last-Event-ID} header or, since EventSource cannot set it on its first request,
+ * {@code ?lastEventId=}; the header wins. A request that is refused is refused before its sink is touched.
+ */
+@ApplicationScoped
+@Path("events")
+public class EventsResource {
+
+    @Inject
+    TopicRegistry registry;
+
+    @Inject
+    Settings settings;
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@QueryParam("topic") List<String> topic, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+            @QueryParam("lastEventId") String lastEventId, @Context HttpServletRequest request,
+            @Context HttpServletResponse response, @Context SseEventSink sink) {
+        registry.subscribe(sink, topics(topic), lastEventIdHeader != null ? lastEventIdHeader : lastEventId,
+                request.getRemoteAddr(), response::isCommitted);
+    }
+
+    private Set<String> topics(List<String> requested) {
+        if (requested.isEmpty()) {
+            return Set.of(Ticker.TOPIC);
+        }
+        Set<String> topics = new LinkedHashSet<>();
+        for (String name : requested) {
+            topics.add(TopicNames.requireValid(name));
+        }
+        if (topics.size() > settings.maxTopicsPerSubscription()) {
+            throw new BadRequestException("at most " + settings.maxTopicsPerSubscription() + " topics per subscription");
+        }
+        return topics;
+    }
+}

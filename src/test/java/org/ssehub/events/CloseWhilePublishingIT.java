@@ -1,0 +1,89 @@
+package org.ssehub.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.ssehub.DeployedWar;
+import org.ssehub.SseStream;
+
+/**
+ * 100 threads publish while 100 streams close: nothing deadlocks (every publish is answered, the hub still serves),
+ * and every closed stream is counted exactly once. The streams come from five addresses, under the test servers'
+ * per-address cap. On WildFly, Undertow now and then answers a well-formed publish with an empty 400 while RESTEasy
+ * streams are closing (a known problem, docs/jaxrs-sse.md); those are counted and printed, any other answer fails.
+ */
+class CloseWhilePublishingIT extends DeployedWar {
+
+    private static final int STREAMS = 100;
+    private static final int PUBLISHERS = 100;
+    private static final String GONE = "sse_hub_disconnects_total{reason=\"client_gone\"}";
+
+    @Test
+    void streamsClosingDuringPublishesAreEachCountedOnce() throws Exception {
+        String topic = "close-" + UUID.randomUUID();
+        try (SseStream ticker = stream("api/events")) {
+            double gone = metric(GONE);
+            double connections = metric("sse_hub_connections");
+            List<SseStream> streams = new ArrayList<>();
+            for (int i = 0; i < STREAMS; i++) {
+                streams.add(SseStream.openFrom("127.0.0." + (20 + i % 5), base(), "api/events?topic=" + topic));
+            }
+            for (SseStream stream : streams) {
+                assertEquals(200, stream.status());
+                stream.next(TIMEOUT);
+            }
+            assertEquals(STREAMS, subscribers(topic));
+
+            ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
+            AtomicBoolean closing = new AtomicBoolean(true);
+            AtomicInteger misparsed = new AtomicInteger();
+            CountDownLatch started = new CountDownLatch(PUBLISHERS);
+            List<Future<Integer>> answers = new ArrayList<>();
+            try {
+                for (int i = 0; i < PUBLISHERS; i++) {
+                    answers.add(publishers.submit(() -> {
+                        started.countDown();
+                        int published = 0;
+                        while (closing.get() || published == 0) {
+                            var answer = send(textPublish(topic, "x"));
+                            if (misparsedByUndertow(answer)) {
+                                misparsed.incrementAndGet();
+                            } else {
+                                assertEquals(201, answer.statusCode(), () -> answer.body() + " " + answer.headers().map());
+                                published++;
+                            }
+                        }
+                        return published;
+                    }));
+                }
+                started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                for (SseStream stream : streams) {
+                    stream.close();
+                }
+                await("every closed stream noticed", TIMEOUT, ticker, () -> subscribers(topic) == 0);
+                closing.set(false);
+                for (Future<Integer> answered : answers) {
+                    answered.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                }
+            } finally {
+                closing.set(false);
+                publishers.shutdownNow();
+            }
+            if (misparsed.get() > 0) {
+                System.out.println(misparsed + " publishes answered with Undertow's empty 400 (docs/jaxrs-sse.md)");
+            }
+            assertEquals(gone + STREAMS, metric(GONE), "each closed stream counted once");
+            assertEquals(connections, metric("sse_hub_connections"));
+        }
+    }
+}
