@@ -124,7 +124,7 @@ loadgen() {
     local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
         --seconds "$seconds" --warmup-seconds "$warmup" --out "$out")
     [ "$workload" = ramp ] && args+=(--max-ramp-subscribers "${RAMP_MAX:-16000}")
-    [ "$label" = hub ] && [ -n "${STALL_HOLD:-}" ] && args+=(--stall-hold-seconds "$STALL_HOLD")
+    case $label in hub|before) [ -n "${STALL_HOLD:-}" ] && args+=(--stall-hold-seconds "$STALL_HOLD") ;; esac
     [ -n "${PROFILE:-}" ] && args+=(--profiler "$work/linux-x64/libasyncProfiler.so"
         --profile-out "$bench/results/profiles/$runtime-$label-$workload")
     target "$label"
