@@ -40,8 +40,10 @@ class AbortIT extends DeployedWar {
     private static final int ADDRESSES = 5;
     private static final int HEALTHY = 5;
     private static final String HEARTBEAT = ": heartbeat\n\n";
-    /** Log records an ordinary disconnect may leave, by message id, with the reason; none so far. */
-    private static final Map<String, String> ALLOWED_LOG_RECORDS = Map.of();
+    /** Log records an ordinary disconnect may leave, by message id, with the reason. */
+    private static final Map<String, String> ALLOWED_LOG_RECORDS = Map.of(
+            "WELD-000714", "Weld's nested-invocation guard, left on a thread by an async request that another thread"
+                    + " ended; Weld clears it on that thread's next request (seen once in 1,000 aborts on WildFly)");
 
     @Test
     void abortedStreamsLeaveNothingBehind() throws Exception {
