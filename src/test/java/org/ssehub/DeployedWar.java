@@ -68,7 +68,7 @@ public abstract class DeployedWar {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return answered(request.build());
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A sample from {@code GET /api/metrics}, such as {@code sse_hub_disconnects_total{reason="write_timeout"}}. */
@@ -126,27 +126,8 @@ public abstract class DeployedWar {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
-    /**
-     * Whether {@code answer} is the empty 400 that Undertow now and then gives a well-formed request while RESTEasy
-     * streams close (an open problem on WildFly, docs/jaxrs-sse.md). Undertow has not parsed such a request, so the
-     * helpers here send it again, as a publisher should.
-     */
-    private static boolean misparsedByUndertow(HttpResponse<String> answer) {
-        return "wildfly".equals(System.getProperty("arquillian.launch")) && answer.statusCode() == 400
-                && answer.body().isEmpty() && answer.headers().firstValue("Connection").orElse("").equals("close");
-    }
-
     protected HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return answered(request.timeout(TIMEOUT).build());
-    }
-
-    /** The answer to {@code request}, sent again (at most three times) while Undertow answers it with its empty 400. */
-    private static HttpResponse<String> answered(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        for (int again = 0; again < 3 && misparsedByUndertow(answer); again++) {
-            answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        return answer;
+        return HTTP.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected SseStream stream(String pathAndQuery, String... headerLines) throws IOException {

@@ -30,6 +30,14 @@ import org.ssehub.topics.TopicRegistry;
 @Path("events")
 public class EventsResource {
 
+    /**
+     * The stream's own output buffer. Undertow then allocates a buffer for this response alone instead of taking one
+     * from its pool: RESTEasy writes from the hub's threads, and a write that races Undertow closing a departed
+     * client's connection must not land in a pooled buffer that already serves another request (see
+     * docs/jaxrs-sse.md). Tomcat's and Grizzly's default size.
+     */
+    private static final int STREAM_BUFFER_BYTES = 8192;
+
     @Inject
     TopicRegistry registry;
 
@@ -41,6 +49,7 @@ public class EventsResource {
     public void stream(@QueryParam("topic") List<String> topic, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
             @QueryParam("lastEventId") String lastEventId, @Context HttpServletRequest request,
             @Context HttpServletResponse response, @Context SseEventSink sink) {
+        response.setBufferSize(STREAM_BUFFER_BYTES);
         registry.subscribe(sink, topics(topic), lastEventIdHeader != null ? lastEventIdHeader : lastEventId,
                 request.getRemoteAddr(), response::isCommitted);
     }
