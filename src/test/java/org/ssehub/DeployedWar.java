@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -86,17 +87,31 @@ public abstract class DeployedWar {
 
     /** The subscriber count {@code GET /api/topics} gives for {@code topic}; 0 if it is not listed. */
     protected int subscribers(String topic) throws IOException, InterruptedException {
-        HttpResponse<String> topics = get("api/topics");
-        if (topics.statusCode() != 200) {
-            throw new AssertionError("GET api/topics: " + topics.statusCode() + " " + topics.body());
+        return topic(topic).map(t -> t.getInt("subscribers")).orElse(0);
+    }
+
+    /** What {@code GET /api/topics} lists for {@code topic}, following its pages. */
+    protected Optional<JsonObject> topic(String topic) throws IOException, InterruptedException {
+        String page = "api/topics?limit=1000";
+        while (page != null) {
+            HttpResponse<String> topics = get(page);
+            if (topics.statusCode() != 200) {
+                throw new AssertionError("GET " + page + ": " + topics.statusCode() + " " + topics.body());
+            }
+            try (var reader = Json.createReader(new StringReader(topics.body()))) {
+                Optional<JsonObject> found = reader.readArray().getValuesAs(JsonObject.class).stream()
+                        .filter(t -> t.getString("topic").equals(topic))
+                        .findFirst();
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+            page = topics.headers().firstValue("link")
+                    .map(link -> link.substring(link.indexOf('<') + 1, link.indexOf('>')))
+                    .map(next -> base().relativize(URI.create(next)).toString())
+                    .orElse(null);
         }
-        try (var reader = Json.createReader(new StringReader(topics.body()))) {
-            return reader.readArray().getValuesAs(JsonObject.class).stream()
-                    .filter(t -> t.getString("topic").equals(topic))
-                    .mapToInt(t -> t.getInt("subscribers"))
-                    .findFirst()
-                    .orElse(0);
-        }
+        return Optional.empty();
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.ssehub;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class SseStream implements AutoCloseable {
         out.write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
 
-        var in = new PushbackInputStream(socket.getInputStream(), 1);
+        var in = new PushbackInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16), 1);
         String statusLine = readLine(in);
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();

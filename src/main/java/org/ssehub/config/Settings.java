@@ -25,7 +25,9 @@ public record Settings(
         String jwtSecret,
         String jwtPublicKey,
         int maxConnections,
-        int maxConnectionsPerClient) {
+        int maxConnectionsPerClient,
+        long historyMaxBytes,
+        int maxTopics) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -44,7 +46,9 @@ public record Settings(
                 reader.text("SSE_JWT_SECRET"),
                 reader.text("SSE_JWT_PUBLIC_KEY"),
                 (int) reader.positive("SSE_MAX_CONNECTIONS", 10_000, 1_000_000),
-                (int) reader.positive("SSE_MAX_CONNECTIONS_PER_CLIENT", 100, 1_000_000));
+                (int) reader.positive("SSE_MAX_CONNECTIONS_PER_CLIENT", 100, 1_000_000),
+                reader.positive("SSE_HISTORY_MAX_BYTES", 64L << 20, 1L << 40),
+                (int) reader.positive("SSE_MAX_TOPICS", 10_000, 10_000_000));
     }
 
     /** Secrets stay out of logs. */
@@ -56,7 +60,8 @@ public record Settings(
                 + ", maxPayloadBytes=" + maxPayloadBytes + ", publishToken=" + (publishToken == null ? "unset" : "set")
                 + ", jwtSecret=" + (jwtSecret == null ? "unset" : "set")
                 + ", jwtPublicKey=" + (jwtPublicKey == null ? "unset" : "set") + ", maxConnections=" + maxConnections
-                + ", maxConnectionsPerClient=" + maxConnectionsPerClient + "]";
+                + ", maxConnectionsPerClient=" + maxConnectionsPerClient + ", historyMaxBytes=" + historyMaxBytes
+                + ", maxTopics=" + maxTopics + "]";
     }
 
     /** System property first, then the environment. */

@@ -29,7 +29,8 @@ import org.ssehub.wire.Frame;
  * drainer's thread and blocks while the client does not read; on RESTEasy it completes later. A subscriber whose queue
  * overflows, or whose send has been in flight past the write deadline, is ended at once: fed no more, its topics and
  * connection slot given back. Its sink is closed when the send in flight returns, which for a client that stopped
- * reading is when the container's own write timeout fails it.
+ * reading is when the container's own write timeout fails it. A resuming stream takes its missed events from its
+ * {@link Backlog} a page at a time, within the same bound, before it takes live ones.
  */
 public final class Subscriber implements SseEventSink {
 
@@ -57,6 +58,8 @@ public final class Subscriber implements SseEventSink {
     private final AtomicBoolean handedOver = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Frame farewell;
+    /** Where a resuming stream's missed events come from until it takes live events, or null once it does. */
+    private volatile Backlog backlog;
     private volatile long lastOfferNanos = System.nanoTime();
     /** When the send in flight started, or 0 when none is. */
     private volatile long sendingSince;
@@ -64,6 +67,16 @@ public final class Subscriber implements SseEventSink {
     /** What feeds a subscriber events: told when the subscriber ends, so it feeds it no more. */
     public interface Feed {
         void ended(Subscriber subscriber, DisconnectReason reason);
+    }
+
+    /**
+     * The events a resuming stream missed, handed over a page at a time: the drainer asks for more whenever the queue
+     * has run empty, so a stream never holds more than its queue's bound, whatever its backlog. Until the backlog calls
+     * {@link #live()}, live events broadcast to the stream are not queued: the backlog has them too.
+     */
+    public interface Backlog {
+        /** Queues the next page with {@link #replayed}, or what is left and then {@link #live()}. */
+        void refill(Subscriber subscriber);
     }
 
     public Subscriber(SseEventSink sink, String client, Set<String> topics, int capacity, Executor writers,
@@ -99,6 +112,27 @@ public final class Subscriber implements SseEventSink {
         }
     }
 
+    /** Replays {@code backlog} before live events: set before {@link #handOver()}. */
+    public void replay(Backlog backlog) {
+        this.backlog = backlog;
+    }
+
+    /** Queues a frame of the backlog; answers false if the stream has ended. */
+    public boolean replayed(Frame frame) {
+        queue(frame, System.nanoTime(), false);
+        return !ended.get();
+    }
+
+    /** The backlog is done: broadcast events are queued from now on. */
+    public void live() {
+        backlog = null;
+    }
+
+    /** How many more frames the queue takes before it overflows. */
+    public int room() {
+        return capacity - queued.get();
+    }
+
     /** Registers {@code feed} to be told when this subscriber ends; answers false if it already has. */
     public boolean fedBy(Feed feed) {
         feeds.add(feed);
@@ -125,7 +159,7 @@ public final class Subscriber implements SseEventSink {
         if (isClosed()) {
             throw new IllegalStateException("the stream has ended");
         }
-        if (queue(frame, System.nanoTime())) {
+        if (queue(frame, System.nanoTime(), false)) {
             runDrain();
         }
         return SENT;
@@ -140,7 +174,7 @@ public final class Subscriber implements SseEventSink {
         long now = System.nanoTime();
         List<Subscriber> due = new ArrayList<>();
         for (Subscriber subscriber : subscribers) {
-            if (subscriber.queue(frame, now)) {
+            if (subscriber.queue(frame, now, true)) {
                 due.add(subscriber);
             }
         }
@@ -154,9 +188,12 @@ public final class Subscriber implements SseEventSink {
         }
     }
 
-    /** Answers whether the caller now holds the drainer's turn and must drain. */
-    private boolean queue(Frame frame, long nowNanos) {
-        if (ended.get()) {
+    /**
+     * Answers whether the caller now holds the drainer's turn and must drain. A {@code broadcast} event is dropped
+     * while the stream replays: its backlog has it.
+     */
+    private boolean queue(Frame frame, long nowNanos, boolean broadcast) {
+        if (ended.get() || (broadcast && backlog != null && frame.isEvent())) {
             return false;
         }
         lastOfferNanos = nowNanos;
@@ -234,6 +271,11 @@ public final class Subscriber implements SseEventSink {
                     return;
                 }
                 Frame next = nextSend();
+                Backlog pending = backlog;
+                if (next == null && pending != null) {
+                    pending.refill(this);
+                    continue;
+                }
                 if (next == null) {
                     draining.set(false);
                     if ((queue.isEmpty() && !ended.get()) || !draining.compareAndSet(false, true)) {

@@ -9,6 +9,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -25,6 +26,7 @@ import java.util.Set;
 import org.ssehub.config.Settings;
 import org.ssehub.topics.TopicNames;
 import org.ssehub.topics.TopicRegistry;
+import org.ssehub.wire.Frame;
 
 /**
  * {@code POST /api/topics/{topic}/events}: publishes {@code {"event": "name", "data": <any JSON>}} (the event name
@@ -81,8 +83,17 @@ public class PublishResource {
         publishers.authorize(authorization, topic);
     }
 
-    private Response published(String topic, String event, String data) {
-        long id = registry.publish(topic, event, data);
+    /** Past this many times {@code SSE_MAX_PAYLOAD_BYTES} a serialised event is refused: a body of line breaks. */
+    private static final int MAX_FRAME_PER_PAYLOAD = 2;
+
+    private Response published(String topic, String name, String data) {
+        Frame.Unnumbered event = Frame.event(name, data);
+        if (event.length() > (long) MAX_FRAME_PER_PAYLOAD * settings.maxPayloadBytes()) {
+            throw new ClientErrorException("the event would take " + event.length() + " bytes on the wire, over twice"
+                    + " SSE_MAX_PAYLOAD_BYTES (" + settings.maxPayloadBytes() + "): too many line breaks",
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        }
+        long id = registry.publish(topic, event);
         return Response.status(Response.Status.CREATED)
                 .entity(Json.createObjectBuilder().add("id", Long.toString(id)).build().toString())
                 .build();

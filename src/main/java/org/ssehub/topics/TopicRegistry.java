@@ -33,13 +33,17 @@ import org.ssehub.events.DisconnectReason;
 import org.ssehub.events.Subscriber;
 import org.ssehub.metrics.Metrics;
 import org.ssehub.publish.Publication;
+import org.ssehub.store.EventStore;
+import org.ssehub.store.InMemoryStore;
+import org.ssehub.store.StoredEvent;
 import org.ssehub.wire.Frame;
 
 /**
  * Every topic and its subscribers. It assigns each publication the next id of this node, serialises the event once,
- * keeps it in the topic's history and broadcasts it on the topic's {@link TopicBroadcaster}, in id order. Frames that
+ * appends it to the {@link EventStore} and broadcasts it on the topic's {@link TopicBroadcaster}, in id order. Frames that
  * belong to one stream (its opening, replay, {@code reset}, heartbeats, the farewell) go to that stream alone. It owns
- * the open streams and the broadcasters: on undeploy each stream gets a jittered {@code retry:} and is closed.
+ * the open streams and the broadcasters, and forgets a topic that nobody reads and that keeps no
+ * events, past {@code SSE_MAX_TOPICS} refusing new ones: on undeploy each stream gets a jittered {@code retry:} and is closed.
  */
 @ApplicationScoped
 public class TopicRegistry {
@@ -52,6 +56,8 @@ public class TopicRegistry {
     /** The longest a new stream waits for its response to be committed before the first send. */
     private static final Duration HAND_OVER = Duration.ofMillis(200);
     private static final Duration HAND_OVER_POLL = Duration.ofMillis(5);
+    /** The most events a replay queues at a time. */
+    private static final int REPLAY_PAGE = 256;
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -72,10 +78,12 @@ public class TopicRegistry {
     Metrics metrics;
 
     private Executor writers;
+    private EventStore store;
 
     @PostConstruct
     void start() {
         writers = scheduler::write;
+        store = new InMemoryStore(settings.historySize(), settings.historyAge().toNanos(), settings.historyMaxBytes());
         scheduler.every(clamp(settings.heartbeat().dividedBy(2)), this::sweep);
         scheduler.every(clamp(settings.writeTimeout().dividedBy(10)), this::checkWriteDeadlines);
         metrics.gauge("sse_hub_connections", "Open event streams", subscribers::size);
@@ -86,33 +94,54 @@ public class TopicRegistry {
         return period.compareTo(MIN_SWEEP) < 0 ? MIN_SWEEP : period.compareTo(MAX_SWEEP) > 0 ? MAX_SWEEP : period;
     }
 
-    /** A publication of the app itself (the ticker, a committed transaction); dropped once undeploying has begun. */
-    synchronized void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
-        if (!closed) {
-            publish(publication.topic(), publication.event(), publication.data());
+    /**
+     * A publication of the app itself (the ticker, a committed transaction); dropped once undeploying has begun. Its
+     * topic is the app's choice, so {@code SSE_MAX_TOPICS} does not refuse it.
+     */
+    void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
+        Frame.Unnumbered event = Frame.event(publication.event(), publication.data());
+        synchronized (this) {
+            if (!closed) {
+                append(topic(publication.topic()), event);
+            }
         }
     }
 
-    /** Publishes {@code data} as event {@code name} on {@code topicName}; answers the id it was given. */
-    public synchronized long publish(String topicName, String name, String data) {
+    /**
+     * Publishes {@code event} on {@code topicName}; answers the id it was given. A new topic past
+     * {@code SSE_MAX_TOPICS} is refused.
+     */
+    public synchronized long publish(String topicName, Frame.Unnumbered event) {
         if (closed) {
             throw new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
         }
+        requireRoomFor(topics.containsKey(topicName) ? 0 : 1);
+        return append(topic(topicName), event);
+    }
+
+    private long append(Topic topic, Frame.Unnumbered unnumbered) {
         long id = ++lastId;
-        Frame event = Frame.event(Long.toString(id), name, data);
-        Topic topic = topic(topicName);
+        Frame event = unnumbered.withId(Long.toString(id));
         topic.lastId = id;
-        topic.history.add(id, event, System.nanoTime());
+        store.append(new StoredEvent(id, topic.name, event, System.nanoTime()));
         topic.broadcaster.broadcast(event);
         metrics.published();
         return id;
     }
 
+    /** Refuses, with 503, what would bring more than {@code SSE_MAX_TOPICS} topics to life at once. */
+    private void requireRoomFor(long newTopics) {
+        if (newTopics > 0 && topics.size() + newTopics > settings.maxTopics()) {
+            throw new ServiceUnavailableException("SSE_MAX_TOPICS (" + settings.maxTopics() + ") topics are in use",
+                    retryAfterSeconds());
+        }
+    }
+
     /**
      * Opens the stream of {@code sink} with a comment and {@code retry:}, replays what {@code topicNames} published
-     * after {@code lastEventId} and then delivers every new event. Replay and registration happen under the lock
-     * that publishing takes, so nothing is missed or sent twice in between. An id that is malformed, unknown or
-     * older than the history gets {@code event: reset} instead, carrying the id to resume from. A refused stream
+     * after {@code lastEventId} and then delivers every new event, with nothing missed or sent twice in between (see
+     * {@link Replay}). An id that is malformed, unknown or older than what the store keeps gets {@code event: reset}
+     * instead, carrying the id to resume from. A refused stream
      * is refused before anything is sent to its sink; an accepted one is sent to once the runtime has answered the
      * request (see {@link Subscriber#handOver()}).
      */
@@ -145,45 +174,81 @@ public class TopicRegistry {
             throw new ServiceUnavailableException("SSE_MAX_CONNECTIONS_PER_CLIENT (" + settings.maxConnectionsPerClient()
                     + ") streams are open from this address", retryAfterSeconds());
         }
-        List<Frame> backlog = new ArrayList<>();
-        backlog.add(Frame.retry("sse-hub", jittered(settings.retryMillis())));
-        if (lastEventId != null) {
-            backlog.addAll(replay(lastEventId, topicNames));
-        }
-        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize() + backlog.size(), writers,
-                this::unsubscribe);
+        requireRoomFor(topicNames.stream().filter(name -> !topics.containsKey(name)).count());
+        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize(), writers, this::unsubscribe);
         connections++;
         subscribers.add(subscriber);
         perClient.merge(client, 1, Integer::sum);
-        backlog.forEach(subscriber::send);
+        subscriber.send(Frame.retry("sse-hub", jittered(settings.retryMillis())));
+        if (lastEventId != null) {
+            resume(subscriber, lastEventId, topicNames);
+        }
         topicNames.forEach(name -> topic(name).broadcaster.register(subscriber));
         return subscriber;
     }
 
-    /** The events of {@code topicNames} after {@code lastEventId} in id order, or a {@code reset} if they cannot all be had. */
-    private List<Frame> replay(String lastEventId, Set<String> topicNames) {
+    /** Replays what {@code topicNames} published after {@code lastEventId}, or sends a {@code reset} if it is unknown. */
+    private void resume(Subscriber subscriber, String lastEventId, Set<String> topicNames) {
         long seen;
         try {
             seen = Long.parseLong(lastEventId);
         } catch (NumberFormatException e) {
-            return List.of(reset("unknown Last-Event-ID"));
+            subscriber.send(reset("unknown Last-Event-ID"));
+            return;
         }
         if (seen < firstId || seen > lastId) {
-            return List.of(reset("unknown Last-Event-ID"));
+            subscriber.send(reset("unknown Last-Event-ID"));
+        } else if (seen < lastId) {
+            subscriber.replay(new Replay(topicNames, seen));
         }
-        List<History.Entry> missed = new ArrayList<>();
-        for (String name : topicNames) {
-            Topic topic = topics.get(name);
-            if (topic != null) {
-                Optional<List<History.Entry>> kept = topic.history.after(seen);
-                if (kept.isEmpty()) {
-                    return List.of(reset("events after " + seen + " are no longer kept"));
+    }
+
+    /**
+     * A resuming stream's way from the store to live events. Pages are read from the store without the lock that
+     * publishing takes. Once a read comes back short, the rest is read under that lock and the stream goes live in the
+     * same breath, so no event published meanwhile is missed or sent twice: live events broadcast before then were
+     * dropped by the stream, and the store has them.
+     */
+    private final class Replay implements Subscriber.Backlog {
+
+        private final Set<String> topics;
+        private long after;
+
+        Replay(Set<String> topics, long after) {
+            this.topics = topics;
+            this.after = after;
+        }
+
+        @Override
+        public void refill(Subscriber subscriber) {
+            int page = Math.max(1, Math.min(REPLAY_PAGE, subscriber.room() - 1));
+            Optional<List<StoredEvent>> read = store.read(topics, after, page);
+            if (read.isPresent() && read.get().size() == page) {
+                queue(subscriber, read.get());
+                return;
+            }
+            synchronized (TopicRegistry.this) {
+                read = store.read(topics, after, page);
+                if (read.isEmpty()) {
+                    subscriber.replayed(reset("events after " + after + " are no longer kept"));
+                    subscriber.live();
+                    return;
                 }
-                missed.addAll(kept.get());
+                if (queue(subscriber, read.get()) && read.get().size() < page) {
+                    subscriber.live();
+                }
             }
         }
-        missed.sort(Comparator.comparingLong(History.Entry::id));
-        return missed.stream().map(History.Entry::frame).toList();
+
+        private boolean queue(Subscriber subscriber, List<StoredEvent> events) {
+            for (StoredEvent event : events) {
+                if (!subscriber.replayed(event.frame())) {
+                    return false;
+                }
+                after = event.id();
+            }
+            return true;
+        }
     }
 
     private Frame reset(String reason) {
@@ -195,23 +260,25 @@ public class TopicRegistry {
     }
 
     private Topic newTopic(String name) {
-        var topic = new Topic(name, new History(settings.historySize(), settings.historyAge().toNanos()), new TopicBroadcaster(writers));
+        var topic = new Topic(name, new TopicBroadcaster(writers));
         topic.broadcaster.onClose(subscriber -> forgetIfUnused(topic));
         return topic;
     }
 
-    /** Forgets a topic that nobody reads and nothing was published to, and closes its broadcaster. */
+    /** Forgets a topic that nobody reads and that has no kept events, and closes its broadcaster. */
     private synchronized void forgetIfUnused(Topic topic) {
-        if (topic.broadcaster.size() == 0 && topic.lastId == 0 && topics.remove(topic.name, topic)) {
+        if (topic.broadcaster.size() == 0 && !store.holds(topic.name) && topics.remove(topic.name, topic)) {
             topic.broadcaster.close();
         }
     }
 
-    /** Topics with their subscriber counts and last ids, by name. */
-    public List<TopicStats> stats() {
+    /** Up to {@code limit} topics named after {@code after}, with their subscriber counts and last ids, by name. */
+    public List<TopicStats> stats(String after, int limit) {
         return topics.values().stream()
+                .filter(topic -> topic.name.compareTo(after) > 0)
+                .sorted(Comparator.comparing(topic -> topic.name))
+                .limit(limit)
                 .map(topic -> new TopicStats(topic.name, topic.broadcaster.size(), topic.lastId == 0 ? null : Long.toString(topic.lastId)))
-                .sorted(Comparator.comparing(TopicStats::topic))
                 .toList();
     }
 
@@ -240,7 +307,8 @@ public class TopicRegistry {
 
     private synchronized void trimHistories() {
         long now = System.nanoTime();
-        topics.values().forEach(topic -> topic.history.trim(now));
+        store.trim(now);
+        topics.values().forEach(this::forgetIfUnused);
     }
 
     /** The last moment CDI offers: for runtimes that did not call {@link #closeStreams()} before. */
@@ -291,13 +359,11 @@ public class TopicRegistry {
 
     private static final class Topic {
         final String name;
-        final History history;
         final TopicBroadcaster broadcaster;
         volatile long lastId;
 
-        Topic(String name, History history, TopicBroadcaster broadcaster) {
+        Topic(String name, TopicBroadcaster broadcaster) {
             this.name = name;
-            this.history = history;
             this.broadcaster = broadcaster;
         }
     }

@@ -33,13 +33,45 @@ public final class Frame implements OutboundSseEvent {
 
     /** An event; {@code data} may hold CR, LF or CRLF line breaks, each starts a new {@code data:} line. */
     public static Frame event(String id, String name, String data) {
-        var block = new StringBuilder()
-                .append(EVENT_LEAD).append(Fields.requireValid(name, "event")).append('\n')
-                .append("id: ").append(Fields.requireValid(id, "id")).append('\n');
+        return event(name, data).withId(id);
+    }
+
+    /** An event serialised but for its id, so that numbering it is a copy: see {@link Unnumbered}. */
+    public static Unnumbered event(String name, String data) {
+        var block = new StringBuilder();
         for (String line : LINE_BREAK.split(data, -1)) {
             block.append("data: ").append(line).append('\n');
         }
-        return new Frame(utf8(block.append('\n')), null, -1);
+        return new Unnumbered(utf8(EVENT_LEAD + Fields.requireValid(name, "event") + "\nid: "), utf8(block.append('\n')));
+    }
+
+    /**
+     * An event without its id: the costly part of serialising (splitting the data into lines, encoding) done before
+     * the hub takes the lock under which it numbers events.
+     */
+    public static final class Unnumbered {
+        private final byte[] head;
+        private final byte[] data;
+
+        private Unnumbered(byte[] head, byte[] data) {
+            this.head = head;
+            this.data = data;
+        }
+
+        /** The bytes of the frame but for its id. */
+        public int length() {
+            return head.length + data.length + 1;
+        }
+
+        public Frame withId(String id) {
+            byte[] number = utf8(Fields.requireValid(id, "id"));
+            byte[] bytes = new byte[length() + number.length];
+            System.arraycopy(head, 0, bytes, 0, head.length);
+            System.arraycopy(number, 0, bytes, head.length, number.length);
+            bytes[head.length + number.length] = '\n';
+            System.arraycopy(data, 0, bytes, head.length + number.length + 1, data.length);
+            return new Frame(bytes, null, -1);
+        }
     }
 
     /** A comment line: a heartbeat, or the first bytes of a stream. */
