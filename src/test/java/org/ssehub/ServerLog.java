@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The log files of the server under test ({@code -Dit.server.logs}: a directory, or one file that may not exist
- * yet): what they gained since a mark. Files that shrank were rotated and are read from their start.
+ * The log files of the server under test ({@code -Dit.server.logs}: a directory, or a file name that may stand for
+ * numbered files and may not exist yet): what they gained since a mark. Files that shrank were rotated and are read from their start.
  */
 public final class ServerLog {
 
@@ -60,6 +60,22 @@ public final class ServerLog {
         return problems;
     }
 
+    /** The log files of the server under test. */
+    public static List<Path> files() throws IOException {
+        return files(Path.of(System.getProperty("it.server.logs")));
+    }
+
+    /** The log files whose whole content holds {@code text}, for instance a secret. */
+    public static List<Path> filesContaining(String text) throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (Path file : files(Path.of(System.getProperty("it.server.logs")))) {
+            if (new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text)) {
+                found.add(file);
+            }
+        }
+        return found;
+    }
+
     private List<String> grownLines(Path file) throws IOException {
         long from = sizes.getOrDefault(file, 0L);
         try (var in = new RandomAccessFile(file.toFile(), "r")) {
@@ -73,12 +89,19 @@ public final class ServerLog {
         }
     }
 
+    /**
+     * The files of a log directory, or those a log file name stands for: the file and its numbered generations
+     * ({@code payara-micro.log.0}, as Payara's {@code --logToFile} writes it).
+     */
     private static List<Path> files(Path logs) throws IOException {
-        if (!Files.isDirectory(logs)) {
-            return Files.exists(logs) ? List.of(logs) : List.of();
+        if (Files.isDirectory(logs)) {
+            try (Stream<Path> files = Files.list(logs)) {
+                return files.filter(Files::isRegularFile).toList();
+            }
         }
-        try (Stream<Path> files = Files.list(logs)) {
-            return files.filter(Files::isRegularFile).toList();
+        String name = logs.getFileName().toString();
+        try (Stream<Path> files = Files.list(logs.getParent())) {
+            return files.filter(file -> file.getFileName().toString().matches(Pattern.quote(name) + "(\\.\\d+)?")).toList();
         }
     }
 }
