@@ -20,7 +20,7 @@ labels=${LABELS:-hub async naive}
 seconds=${SECONDS_PER_RUN:-15}
 warmup=${WARMUP:-5}
 port=18480
-token=bench-token
+token=bench-publish-token-0123456789
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/bench

@@ -8,7 +8,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The {@code SSE_*} settings, read once at deployment. Each comes from a system property with the same
- * name in lower case with dots ({@code sse.ticker.millis}) or else from the environment variable.
+ * name in lower case with dots ({@code sse.ticker.millis}), or else from the environment variable, or else from a
+ * context parameter of the deployment's {@code web.xml}.
  */
 public record Settings(
         List<String> allowedOrigins,
@@ -27,7 +28,14 @@ public record Settings(
         int maxConnections,
         int maxConnectionsPerClient,
         long historyMaxBytes,
-        int maxTopics) {
+        int maxTopics,
+        String jwtAudience,
+        String jwtIssuer,
+        Duration jwtMaxLifetime,
+        Duration jwtClockSkew,
+        int connectsPerClientPerSecond,
+        int connectsBurst,
+        Duration maxStreamLifetime) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -48,7 +56,14 @@ public record Settings(
                 (int) reader.positive("SSE_MAX_CONNECTIONS", 10_000, 1_000_000),
                 (int) reader.positive("SSE_MAX_CONNECTIONS_PER_CLIENT", 100, 1_000_000),
                 reader.positive("SSE_HISTORY_MAX_BYTES", 64L << 20, 1L << 40),
-                (int) reader.positive("SSE_MAX_TOPICS", 10_000, 10_000_000));
+                (int) reader.positive("SSE_MAX_TOPICS", 10_000, 10_000_000),
+                reader.text("SSE_JWT_AUDIENCE"),
+                reader.text("SSE_JWT_ISSUER"),
+                Duration.ofSeconds(reader.positive("SSE_JWT_MAX_LIFETIME_SECONDS", 86_400, 366 * 86_400)),
+                Duration.ofSeconds(reader.positive("SSE_JWT_CLOCK_SKEW_SECONDS", 60, 3600)),
+                (int) reader.positive("SSE_CONNECTS_PER_CLIENT_PER_SECOND", 20, 1_000_000),
+                (int) reader.positive("SSE_CONNECTS_BURST", 100, 1_000_000),
+                Duration.ofSeconds(reader.positive("SSE_MAX_STREAM_SECONDS", 4 * 3600, 7 * 86_400)));
     }
 
     /** Secrets stay out of logs. */
@@ -61,14 +76,21 @@ public record Settings(
                 + ", jwtSecret=" + (jwtSecret == null ? "unset" : "set")
                 + ", jwtPublicKey=" + (jwtPublicKey == null ? "unset" : "set") + ", maxConnections=" + maxConnections
                 + ", maxConnectionsPerClient=" + maxConnectionsPerClient + ", historyMaxBytes=" + historyMaxBytes
-                + ", maxTopics=" + maxTopics + "]";
+                + ", maxTopics=" + maxTopics + ", jwtAudience=" + jwtAudience + ", jwtIssuer=" + jwtIssuer
+                + ", jwtMaxLifetime=" + jwtMaxLifetime + ", jwtClockSkew=" + jwtClockSkew
+                + ", connectsPerClientPerSecond=" + connectsPerClientPerSecond + ", connectsBurst=" + connectsBurst
+                + ", maxStreamLifetime=" + maxStreamLifetime + "]";
     }
 
-    /** System property first, then the environment. */
-    public static Settings fromSystem() {
+    /** A system property first, then the environment, then what the deployment says ({@code deployment}). */
+    public static Settings fromSystem(UnaryOperator<String> deployment) {
         return from(name -> {
             String property = System.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
-            return property != null ? property : System.getenv(name);
+            if (property != null) {
+                return property;
+            }
+            String variable = System.getenv(name);
+            return variable != null ? variable : deployment.apply(name);
         });
     }
 

@@ -3,27 +3,36 @@ package org.ssehub.publish;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonConfig;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import org.ssehub.config.Settings;
+import org.ssehub.ticker.Ticker;
 import org.ssehub.topics.TopicNames;
 import org.ssehub.topics.TopicRegistry;
 import org.ssehub.wire.Frame;
@@ -37,6 +46,10 @@ import org.ssehub.wire.Frame;
 public class PublishResource {
 
     private static final Set<String> FIELDS = Set.of("event", "data");
+    static final int MAX_DEPTH = 64;
+    static final int MAX_NUMBER_CHARS = 100;
+    /** A name given twice in one object is refused: parsers disagree on which of the two counts. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
 
     @Inject
     TopicRegistry registry;
@@ -51,8 +64,9 @@ public class PublishResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publishJson(@PathParam("topic") String topic, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length, InputStream body) {
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length, @Context HttpHeaders headers, InputStream body) {
         authorize(topic, authorization);
+        requireUtf8(headers.getMediaType());
         JsonObject json = parse(Payload.read(body, length, settings.maxPayloadBytes()));
         if (!FIELDS.containsAll(json.keySet())) {
             throw new BadRequestException("the body may only have the fields \"event\" and \"data\"");
@@ -72,8 +86,9 @@ public class PublishResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response publishText(@PathParam("topic") String topic, @QueryParam("event") String event,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length,
-            InputStream body) {
+            @Context HttpHeaders headers, InputStream body) {
         authorize(topic, authorization);
+        requireUtf8(headers.getMediaType());
         String data = Payload.read(body, length, settings.maxPayloadBytes());
         return published(topic, EventNames.requireValid(event == null ? topic : event), data);
     }
@@ -81,6 +96,20 @@ public class PublishResource {
     private void authorize(String topic, String authorization) {
         TopicNames.requireValid(topic);
         publishers.authorize(authorization, topic);
+        if (topic.equals(Ticker.TOPIC)) {
+            throw new ForbiddenException("the topic \"" + Ticker.TOPIC + "\" is the hub's own");
+        }
+    }
+
+    /** Bodies are read as UTF-8: another declared charset, or no Content-Type at all, is refused with 415. */
+    private static void requireUtf8(MediaType type) {
+        if (type == null) {
+            throw new NotSupportedException("a Content-Type of application/json or text/plain is required");
+        }
+        String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+            throw new NotSupportedException("bodies are read as UTF-8; charset=" + charset + " is not supported");
+        }
     }
 
     /** Past this many times {@code SSE_MAX_PAYLOAD_BYTES} a serialised event is refused: a body of line breaks. */
@@ -99,11 +128,36 @@ public class PublishResource {
                 .build();
     }
 
+    /**
+     * The body as one JSON object and nothing after it. It is first read as a stream of tokens, which needs no
+     * recursion, so that a deep nesting or a number of thousands of digits is refused before it is built.
+     */
     private static JsonObject parse(String body) {
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw new BadRequestException("the body is not a JSON object: " + e.getMessage());
+        try {
+            try (JsonParser parser = Json.createParser(new StringReader(body))) {
+                int depth = 0;
+                while (parser.hasNext()) {
+                    switch (parser.next()) {
+                        case START_OBJECT, START_ARRAY -> {
+                            if (++depth > MAX_DEPTH) {
+                                throw new BadRequestException("the body nests objects and arrays more than " + MAX_DEPTH + " deep");
+                            }
+                        }
+                        case END_OBJECT, END_ARRAY -> depth--;
+                        case VALUE_NUMBER -> {
+                            if (parser.getString().length() > MAX_NUMBER_CHARS) {
+                                throw new BadRequestException("the body has a number of more than " + MAX_NUMBER_CHARS + " characters");
+                            }
+                        }
+                        default -> { }
+                    }
+                }
+            }
+            try (JsonReader reader = READERS.createReader(new StringReader(body))) {
+                return reader.readObject();
+            }
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+            throw new BadRequestException("the body is not one JSON object: " + e.getMessage());
         }
     }
 }

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -78,13 +79,15 @@ class PublishIT extends DeployedWar {
 
     @Test
     void credentials() throws Exception {
-        String topic = "jwt-" + UUID.randomUUID();
+        String topic = "jwt." + UUID.randomUUID();
         assertProblem(publish(topic, "text/plain", "x", null), 401);
         assertProblem(publish(topic, "text/plain", "x", "Bearer wrong"), 401);
         assertProblem(publish(topic, "text/plain", "x", "Basic aXQ6cHVibGlzaA=="), 401);
         assertEquals("Bearer realm=\"sse-hub\"", publish(topic, "text/plain", "x", null).headers().firstValue("www-authenticate").orElseThrow());
-        assertEquals(201, publish(topic, "text/plain", "x", "Bearer " + jwt(List.of("jwt-*"), SECRET)).statusCode());
-        assertProblem(publish("other-" + topic, "text/plain", "x", "Bearer " + jwt(List.of("jwt-*"), SECRET)), 403);
+        assertEquals(201, publish(topic, "text/plain", "x", "Bearer " + jwt(List.of("jwt.*"), SECRET)).statusCode());
+        assertProblem(publish("other-" + topic, "text/plain", "x", "Bearer " + jwt(List.of("jwt.*"), SECRET)), 403);
+        assertProblem(publish(topic, "text/plain", "x", "Bearer " + jwt(List.of("jwt*"), SECRET)), 401);
+        assertProblem(publish(topic, "text/plain", "x", "Bearer " + jwt(Arrays.asList((String) null), SECRET)), 401);
         assertProblem(publish(topic, "text/plain", "x", "Bearer " + jwt(List.of("*"), SECRET.replace('i', 'j'))), 401);
     }
 
@@ -97,7 +100,6 @@ class PublishIT extends DeployedWar {
         assertProblem(publish(topic, "application/json", "[1]", TOKEN), 400);
         assertProblem(publish(topic, "application/json", "{\"event\":\"a\\nb\",\"data\":1}", TOKEN), 400);
         assertProblem(publish(topic, "application/json", "{\"event\":\"a\\u0000b\",\"data\":1}", TOKEN), 400);
-        assertProblem(publish(topic, "application/json", "{\"event\":\"reset\",\"data\":1}", TOKEN), 400);
         assertProblem(publish(topic, "application/json", "{\"event\":\"e\"}", TOKEN), 400);
         assertProblem(publish(topic, "application/json", "{\"data\":1,\"dta\":2}", TOKEN), 400);
         assertProblem(send(HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events?event=a%0D%0Adata:%20evil"))
@@ -107,6 +109,38 @@ class PublishIT extends DeployedWar {
         assertProblem(publish(topic, "text/plain", "\n".repeat(65_536), TOKEN), 413);
         assertEquals(id, lastId(topic), "nothing was published by the refused requests");
         assertEquals(201, publish(topic, "text/plain", "x".repeat(65_536), TOKEN).statusCode(), "exactly the limit is fine");
+    }
+
+    @Test
+    void hostileJsonGetsAProblemAndChangesNothing() throws Exception {
+        String topic = topic();
+        long id = Long.parseLong(json(publish(topic, "text/plain", "first", TOKEN)).getString("id"));
+        assertProblem(publish(topic, "application/json", "{\"data\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}", TOKEN), 400);
+        assertProblem(publish(topic, "application/json", "{\"data\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000) + "}", TOKEN), 400);
+        assertProblem(publish(topic, "application/json", "{\"data\":1" + "0".repeat(5_000) + "}", TOKEN), 400);
+        assertProblem(publish(topic, "application/json", "{\"data\":1} trailing", TOKEN), 400);
+        assertProblem(publish(topic, "application/json", "{\"data\":1}{\"data\":2}", TOKEN), 400);
+        assertProblem(publish(topic, "application/json", "{\"data\":1,\"data\":2}", TOKEN), 400);
+        assertProblem(publish(topic, "application/json; charset=ISO-8859-1", "{\"data\":1}", TOKEN), 415);
+        assertProblem(publish(topic, "text/plain; charset=UTF-16", "x", TOKEN), 415);
+        assertProblem(send(HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events"))
+                .header("Authorization", TOKEN).POST(BodyPublishers.ofString("{\"data\":1}"))), 415);
+        assertEquals(id, lastId(topic), "nothing was published by the refused requests");
+        assertEquals(201, publish(topic, "application/json; charset=utf-8", "{\"data\":[[[1.5e300]]]}", TOKEN).statusCode());
+        assertEquals(201, publish(topic, "text/plain;charset=UTF-8", "x", TOKEN).statusCode());
+    }
+
+    @Test
+    void theHubsOwnNamesAreReserved() throws Exception {
+        String topic = topic();
+        long id = Long.parseLong(json(publish(topic, "text/plain", "first", TOKEN)).getString("id"));
+        assertProblem(publish("ticker", "text/plain", "fake tick", TOKEN), 403);
+        assertProblem(publish("ticker", "application/json", "{\"data\":1}", TOKEN), 403);
+        assertProblem(publish(topic, "application/json", "{\"event\":\"reset\",\"data\":1}", TOKEN), 403);
+        assertProblem(publish(topic, "application/json", "{\"event\":\"ticker\",\"data\":1}", TOKEN), 403);
+        assertProblem(send(HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events?event=reset"))
+                .header("Authorization", TOKEN).header("Content-Type", "text/plain").POST(BodyPublishers.ofString("x"))), 403);
+        assertEquals(id, lastId(topic), "nothing was published by the refused requests");
     }
 
     @Test
