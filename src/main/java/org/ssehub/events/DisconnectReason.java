@@ -10,12 +10,16 @@ public enum DisconnectReason {
     WRITE_TIMEOUT,
     /** The client went away: a send to it failed. */
     CLIENT_GONE,
+    /** Writing or replaying it failed in an unexpected way, logged as a warning; the client resumes. */
+    ERROR,
+    /** It reached {@code SSE_MAX_STREAM_SECONDS}: the hub closed it with a {@code retry:} and the client resumes. */
+    LIFETIME,
     /** The hub closed it: on undeploy. */
     SHUTDOWN;
 
     /** Whether the stream failed, rather than being closed by the hub. */
     public boolean isFailure() {
-        return this != SHUTDOWN;
+        return this != SHUTDOWN && this != LIFETIME;
     }
 
     /** The name used in metrics, such as {@code write_timeout}. */

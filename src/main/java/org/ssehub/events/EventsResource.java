@@ -24,7 +24,8 @@ import org.ssehub.topics.TopicRegistry;
 /**
  * {@code GET /api/events?topic=a&topic=b}: the event stream of one or more topics ({@code ticker} if none). A client
  * resumes with the {@code Last-Event-ID} header or, since EventSource cannot set it on its first request,
- * {@code ?lastEventId=}; the header wins. A request that is refused is refused before its sink is touched.
+ * {@code ?lastEventId=}; the header wins. A request that is refused is refused before its sink is touched; the first
+ * check is the address's rate of new streams.
  */
 @ApplicationScoped
 @Path("events")
@@ -44,11 +45,15 @@ public class EventsResource {
     @Inject
     Settings settings;
 
+    @Inject
+    ConnectRate connectRate;
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@QueryParam("topic") List<String> topic, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
             @QueryParam("lastEventId") String lastEventId, @Context HttpServletRequest request,
             @Context HttpServletResponse response, @Context SseEventSink sink) {
+        connectRate.acquire(request.getRemoteAddr());
         response.setBufferSize(STREAM_BUFFER_BYTES);
         registry.subscribe(sink, topics(topic), lastEventIdHeader != null ? lastEventIdHeader : lastEventId,
                 request.getRemoteAddr(), response::isCommitted);

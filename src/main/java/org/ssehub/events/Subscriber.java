@@ -63,6 +63,8 @@ public final class Subscriber implements SseEventSink {
     private volatile long lastOfferNanos = System.nanoTime();
     /** When the send in flight started, or 0 when none is. */
     private volatile long sendingSince;
+    /** When the stream has lived long enough, on the clock of {@link System#nanoTime()}. */
+    private volatile long endsAtNanos = System.nanoTime() + Long.MAX_VALUE / 2;
 
     /** What feeds a subscriber events: told when the subscriber ends, so it feeds it no more. */
     public interface Feed {
@@ -234,18 +236,38 @@ public final class Subscriber implements SseEventSink {
      * Completes when the runtime's sink is closed.
      */
     public CompletableFuture<Void> closeWith(Frame last) {
+        return closeWith(last, DisconnectReason.SHUTDOWN);
+    }
+
+    /** Ends the stream after what was queued for it and then {@code last}, for {@code reason}. */
+    public CompletableFuture<Void> closeWith(Frame last, DisconnectReason reason) {
         farewell = last;
-        end(DisconnectReason.SHUTDOWN);
+        end(reason);
         handOver();
         return closed;
     }
 
-    /** Ends the subscriber once: nothing more is queued, its feeds and the registry are told, then the sink closes. */
+    /** The stream is to end at {@code nanos} on the clock of {@link System#nanoTime()}: see {@link #outlived}. */
+    public void endAt(long nanos) {
+        endsAtNanos = nanos;
+    }
+
+    /** Whether the time given by {@link #endAt} has come, and the stream has not ended yet. */
+    public boolean outlived(long nowNanos) {
+        return nowNanos - endsAtNanos >= 0 && !ended.get();
+    }
+
+    /**
+     * Ends the subscriber once: nothing more is queued, its feeds and the registry are told, then the sink closes.
+     * A stream closed with a farewell still gets what was queued before it; any other drops it.
+     */
     private void end(DisconnectReason reason) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        queue.clear();
+        if (farewell == null) {
+            queue.clear();
+        }
         onEnd.accept(this, reason);
         feeds.forEach(feed -> feed.ended(this, reason));
         feeds.clear();
@@ -266,14 +288,14 @@ public final class Subscriber implements SseEventSink {
     private void drain() {
         try {
             while (true) {
-                if (ended.get()) {
+                if (ended.get() && (farewell == null || queue.isEmpty())) {
                     closeSink();
                     return;
                 }
                 Frame next = nextSend();
                 Backlog pending = backlog;
                 if (next == null && pending != null) {
-                    pending.refill(this);
+                    refill(pending);
                     continue;
                 }
                 if (next == null) {
@@ -291,14 +313,29 @@ public final class Subscriber implements SseEventSink {
                 }
                 sendingSince = 0;
                 if (sent.isCompletedExceptionally()) {
-                    end(DisconnectReason.CLIENT_GONE);
+                    failed(DisconnectReason.CLIENT_GONE);
                 }
             }
         } catch (RuntimeException refused) {
             sendingSince = 0;
             LOG.log(Level.FINE, "the runtime refused a send: the stream has ended", refused);
-            end(DisconnectReason.CLIENT_GONE);
+            failed(DisconnectReason.CLIENT_GONE);
             closeSink();
+        } catch (Error failure) {
+            sendingSince = 0;
+            LOG.log(Level.WARNING, "a stream failed while it was written to; it ends and its client resumes", failure);
+            failed(DisconnectReason.ERROR);
+            closeSink();
+        }
+    }
+
+    /** A backlog that fails ends the stream, whose client then resumes from the last event it got. */
+    private void refill(Backlog pending) {
+        try {
+            pending.refill(this);
+        } catch (RuntimeException failure) {
+            LOG.log(Level.WARNING, "replaying a stream's missed events failed; it ends and its client resumes", failure);
+            end(DisconnectReason.ERROR);
         }
     }
 
@@ -306,9 +343,16 @@ public final class Subscriber implements SseEventSink {
     private void sendCompleted(Object result, Throwable failure) {
         sendingSince = 0;
         if (failure != null) {
-            end(DisconnectReason.CLIENT_GONE);
+            failed(DisconnectReason.CLIENT_GONE);
         }
         runDrain();
+    }
+
+    /** Nothing more can be sent: no farewell, nothing left queued. */
+    private void failed(DisconnectReason reason) {
+        farewell = null;
+        queue.clear();
+        end(reason);
     }
 
     /** What the next send carries: one comment frame, or all the queued event frames up to {@link #MAX_SEND_BYTES}. */

@@ -176,6 +176,8 @@ public class TopicRegistry {
         }
         requireRoomFor(topicNames.stream().filter(name -> !topics.containsKey(name)).count());
         var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize(), writers, this::unsubscribe);
+        long lifetime = settings.maxStreamLifetime().toNanos();
+        subscriber.endAt(System.nanoTime() + lifetime - ThreadLocalRandom.current().nextLong(lifetime / 4 + 1));
         connections++;
         subscribers.add(subscriber);
         perClient.merge(client, 1, Integer::sum);
@@ -290,11 +292,17 @@ public class TopicRegistry {
         perClient.computeIfPresent(subscriber.client(), (address, count) -> count == 1 ? null : count - 1);
     }
 
-    /** Sends heartbeats on idle streams and drops history that has grown too old. */
+    /**
+     * Sends heartbeats on idle streams, ends streams that have lived their {@code SSE_MAX_STREAM_SECONDS} (jittered
+     * down by up to a quarter, so streams opened together do not all come back together) with a {@code retry:}, and
+     * drops history that has grown too old.
+     */
     private void sweep() {
         long idleNanos = settings.heartbeat().toNanos();
         long now = System.nanoTime();
         Subscriber.sendAll(subscribers.stream().filter(s -> s.idle(now, idleNanos)).toList(), HEARTBEAT, writers);
+        subscribers.stream().filter(s -> s.outlived(now))
+                .forEach(s -> s.closeWith(Frame.retry("lifetime", jittered(settings.retryMillis())), DisconnectReason.LIFETIME));
         trimHistories();
     }
 

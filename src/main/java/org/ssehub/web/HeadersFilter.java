@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * Headers every response needs: the page may run only its own scripts and styles (CSP), and the event
- * stream must be neither cached nor buffered by a proxy such as nginx.
+ * Headers every response needs: no referrer leaves for other sites, no other window keeps a handle on ours
+ * (COOP), the page may run only its own scripts and styles (CSP), and the event stream must be neither cached nor
+ * buffered by a proxy such as nginx.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class HeadersFilter extends HttpFilter {
@@ -22,6 +23,8 @@ public class HeadersFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
         String path = request.getServletPath() + Objects.requireNonNullElse(request.getPathInfo(), "");
         if (path.startsWith("/api/events")) {
             response.setHeader("Cache-Control", "no-cache");

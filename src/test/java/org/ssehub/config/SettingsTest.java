@@ -56,10 +56,13 @@ class SettingsTest {
     }
 
     @Test
-    void aSystemPropertyIsReadInLowerCaseWithDots() {
+    void aSystemPropertyIsReadInLowerCaseWithDotsAndWinsOverTheDeployment() {
+        Map<String, String> webXml = Map.of("SSE_QUEUE_SIZE", "9", "SSE_HISTORY_SIZE", "11");
         System.setProperty("sse.queue.size", "7");
         try {
-            assertEquals(7, Settings.fromSystem().queueSize());
+            Settings settings = Settings.fromSystem(webXml::get);
+            assertEquals(7, settings.queueSize());
+            assertEquals(11, settings.historySize(), "what no property or variable sets comes from the deployment");
         } finally {
             System.clearProperty("sse.queue.size");
         }

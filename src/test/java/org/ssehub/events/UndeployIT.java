@@ -1,12 +1,24 @@
 package org.ssehub.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -32,22 +44,38 @@ class UndeployIT {
         return DeployedWar.war();
     }
 
-    /** Each open stream gets one farewell with a jittered {@code retry:} before it ends, so clients do not return together. */
+    /**
+     * Each open stream gets one farewell with a jittered {@code retry:} before it ends, so clients do not return
+     * together, and before it every event whose publish was answered 201. A publish that comes while the app shuts
+     * down is answered 503 with Retry-After (or 404 once the app is gone), never 201 for an event no stream gets.
+     */
     @Test
     void undeployClosesEveryStreamAndLeavesNoAppThread() throws Exception {
         deployer.deploy(HUB);
         String war = new File(System.getProperty("sse-hub.war")).getName();
         URI base = URI.create("http://127.0.0.1:" + Integer.getInteger("it.port") + "/" + war.substring(0, war.length() - 4) + "/");
+        String topic = "undeploy-" + UUID.randomUUID();
         List<SseStream> streams = new ArrayList<>();
+        ExecutorService publisher = Executors.newSingleThreadExecutor();
         try {
             for (int i = 0; i < 3; i++) {
-                SseStream stream = SseStream.open(base, "api/events");
+                SseStream stream = SseStream.open(base, "api/events?topic=" + topic);
                 streams.add(stream);
                 assertEquals(200, stream.status());
-                stream.nextEvent(DeployedWar.TIMEOUT);
+                stream.next(DeployedWar.TIMEOUT);
             }
+            List<String> acknowledged = new CopyOnWriteArrayList<>();
+            List<String> refusals = new CopyOnWriteArrayList<>();
+            var firstAnswered = new CountDownLatch(1);
+            Future<?> publishing = publisher.submit(() -> publishUntilRefused(base, topic, acknowledged, refusals, firstAnswered));
+            assertTrue(firstAnswered.await(DeployedWar.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "a publish was answered");
             deployer.undeploy(HUB);
+            publishing.get(DeployedWar.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
+            for (String refusal : refusals) {
+                assertTrue(refusal.matches("(?s)503 hub retry-after \\d+ .*") || refusal.matches("(?s)(503|404) container .*")
+                        || refusal.startsWith("closed"), "the hub's own 503 has a Retry-After; the container's, once the app is gone, may not: " + refusal);
+            }
             for (SseStream stream : streams) {
                 List<Frame> rest = stream.restUntilEnd(Duration.ofSeconds(10));
                 List<Frame> farewells = rest.stream().filter(frame -> frame.retry() != null).toList();
@@ -56,8 +84,15 @@ class UndeployIT {
                     assertEquals(": shutdown", farewell.lines().get(0));
                     DeployedWar.assertJitteredRetry(farewell.retry());
                 }
+                Frame last = rest.get(rest.size() - 1);
+                assertEquals(farewells.get(0), last, "the farewell comes last");
+                String body = stream.body();
+                for (String id : acknowledged) {
+                    assertTrue(body.contains("\nid: " + id + "\n"), "event " + id + " was answered 201 and reached every stream before its farewell");
+                }
             }
         } finally {
+            publisher.shutdownNow();
             for (SseStream stream : streams) {
                 stream.close();
             }
@@ -65,5 +100,33 @@ class UndeployIT {
 
         ServerThreads.awaitDump(dump -> !dump.contains("\"sse-hub-") && !dump.contains("org.ssehub."),
                 Duration.ofSeconds(10), "no sse-hub thread and no app code running after undeploy");
+    }
+
+    /** Publishes until an answer is not 201; records each acknowledged id, and how the first refusal looked. */
+    private static void publishUntilRefused(URI base, String topic, List<String> acknowledged, List<String> refusals,
+            CountDownLatch firstAnswered) {
+        HttpClient client = HttpClient.newHttpClient();
+        var request = HttpRequest.newBuilder(base.resolve("api/topics/" + topic + "/events"))
+                .header("Authorization", "Bearer it-publish-token").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("going")).build();
+        while (true) {
+            try {
+                HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+                firstAnswered.countDown();
+                if (answer.statusCode() != 201) {
+                    String type = answer.headers().firstValue("content-type").orElse("none");
+                    refusals.add(answer.statusCode() + (type.startsWith("application/problem+json") ? " hub" : " container")
+                            + " retry-after " + answer.headers().firstValue("retry-after").orElse("none") + " " + answer.body());
+                    return;
+                }
+                acknowledged.add(answer.body().replaceAll("\\D", ""));
+            } catch (IOException closed) {
+                refusals.add("closed: " + closed);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

@@ -91,6 +91,46 @@ class TopicBroadcasterTest {
         both.awaitContaining("id: 7\n");
     }
 
+    @Test
+    void aStreamWhoseWriteFailsUnexpectedlyStillEndsOnceAndIsClosed() throws Exception {
+        var broadcaster = new TopicBroadcaster(writers);
+        var sink = new FailingSink();
+        Subscriber subscriber = subscriber(sink, "t");
+        broadcaster.register(subscriber);
+        broadcaster.broadcast(Frame.event("1", "e", "d"));
+        sink.closed.get(5, TimeUnit.SECONDS);
+        assertEquals(Map.of(subscriber, DisconnectReason.ERROR), ended, "counted once, so its connection slot is given back");
+        assertEquals(0, broadcaster.size(), "fed no more");
+    }
+
+    @Test
+    void aStreamWhoseReplayFailsEndsAndIsClosed() throws Exception {
+        var sink = new RecordingSink();
+        var subscriber = new Subscriber(sink, "client", Set.of("t"), 100, writers, ended::put);
+        subscriber.send(Frame.retry("sse-hub", 3000));
+        subscriber.replay(replaying -> {
+            throw new IllegalStateException("the store cannot be read");
+        });
+        subscriber.handOver();
+        sink.awaitClosed();
+        assertEquals(Map.of(subscriber, DisconnectReason.ERROR), ended);
+    }
+
+    @Test
+    void aStreamPastItsLifetimeEndsWithARetryForItsClientToResume() throws Exception {
+        var sink = new RecordingSink();
+        Subscriber subscriber = subscriber(sink, "t");
+        long now = System.nanoTime();
+        subscriber.endAt(now + 1_000);
+        assertFalse(subscriber.outlived(now));
+        assertTrue(subscriber.outlived(now + 1_000));
+        subscriber.closeWith(Frame.retry("lifetime", 4_000), DisconnectReason.LIFETIME).get(5, TimeUnit.SECONDS);
+        sink.awaitContaining(": lifetime\nretry: 4000\n\n");
+        sink.awaitClosed();
+        assertEquals(Map.of(subscriber, DisconnectReason.LIFETIME), ended);
+        assertFalse(subscriber.outlived(now + 1_000), "an ended stream is not ended again");
+    }
+
     private Subscriber subscriber(SseEventSink sink, String... topics) {
         var subscriber = new Subscriber(sink, "client", Set.of(topics), 100, writers, ended::put);
         subscriber.send(Frame.retry("sse-hub", 3000));
@@ -123,6 +163,29 @@ class TopicBroadcasterTest {
 
         void awaitClosed() throws Exception {
             closed.get(5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed.isDone();
+        }
+
+        @Override
+        public void close() {
+            closed.complete(null);
+        }
+    }
+
+    /** Fails an event's send with an error no runtime should throw. */
+    private static final class FailingSink implements SseEventSink {
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<?> send(OutboundSseEvent event) {
+            if (((Frame) event).isEvent()) {
+                throw new StackOverflowError("a bug in the writer");
+            }
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

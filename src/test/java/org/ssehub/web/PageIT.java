@@ -21,6 +21,16 @@ class PageIT extends DeployedWar {
         assertServed("style.css", "text/css");
     }
 
+    @Test
+    void apiAnswersCarryTheSecurityHeadersToo() throws Exception {
+        for (String path : new String[] {"api/topics", "api/metrics", "api/topics/x/events"}) {
+            HttpResponse<String> response = get(path);
+            assertEquals("nosniff", response.headers().firstValue("x-content-type-options").orElseThrow(), path);
+            assertEquals("no-referrer", response.headers().firstValue("referrer-policy").orElseThrow(), path);
+            assertEquals("same-origin", response.headers().firstValue("cross-origin-opener-policy").orElseThrow(), path);
+        }
+    }
+
     /** Runs src/test/js/page-test.mjs: headless Chromium loads the page and checks what a user sees. */
     @Test
     void theBrowserShowsEventsAndReconnectsByItself() throws Exception {
@@ -49,5 +59,7 @@ class PageIT extends DeployedWar {
         assertTrue(contentType.startsWith(type), path + " served as " + contentType);
         assertTrue(response.headers().firstValue("content-security-policy").orElseThrow().contains("default-src 'self'"));
         assertEquals("nosniff", response.headers().firstValue("x-content-type-options").orElseThrow());
+        assertEquals("no-referrer", response.headers().firstValue("referrer-policy").orElseThrow());
+        assertEquals("same-origin", response.headers().firstValue("cross-origin-opener-policy").orElseThrow());
     }
 }
