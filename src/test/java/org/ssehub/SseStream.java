@@ -105,6 +105,11 @@ public final class SseStream implements AutoCloseable {
         return frame;
     }
 
+    /** Whether the server has ended the stream and every block before its end has been taken. */
+    public boolean ended() {
+        return frames.peek() == END;
+    }
+
     /** The next block that dispatches an event (has data), skipping comments and retry-only blocks. */
     public Frame nextEvent(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
