@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,12 +12,15 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,6 +48,20 @@ public abstract class DeployedWar {
     @Deployment(testable = false)
     public static WebArchive war() {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sse-hub.war")));
+    }
+
+    /** The WAR with {@code parameters} added to its web.xml as context parameters: settings for that deployment alone. */
+    public static WebArchive war(Map<String, String> parameters) throws IOException {
+        WebArchive war = war();
+        String webXml;
+        try (InputStream in = war.get("WEB-INF/web.xml").getAsset().openStream()) {
+            webXml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        StringBuilder params = new StringBuilder();
+        parameters.forEach((name, value) -> params.append("    <context-param>\n        <param-name>").append(name)
+                .append("</param-name>\n        <param-value>").append(value).append("</param-value>\n    </context-param>\n"));
+        war.delete("WEB-INF/web.xml");
+        return war.setWebXML(new StringAsset(webXml.replace("</web-app>", params + "</web-app>")));
     }
 
     /** A {@code retry:} between one and two times the default {@code SSE_RETRY_MILLIS}. */

@@ -60,6 +60,16 @@ public final class ServerLog {
         return problems;
     }
 
+    /** Whether a line written since the mark contains {@code text}. */
+    public boolean grewWith(String text) throws IOException {
+        for (Path file : files(logs)) {
+            if (grownLines(file).stream().anyMatch(line -> line.contains(text))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The log files of the server under test. */
     public static List<Path> files() throws IOException {
         return files(Path.of(System.getProperty("it.server.logs")));

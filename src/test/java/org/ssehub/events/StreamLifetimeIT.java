@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,12 +46,7 @@ class StreamLifetimeIT {
 
     @Deployment(testable = false)
     static WebArchive war() throws IOException {
-        WebArchive war = DeployedWar.war();
-        String webXml = new String(war.get("WEB-INF/web.xml").getAsset().openStream().readAllBytes(), StandardCharsets.UTF_8);
-        war.delete("WEB-INF/web.xml");
-        return war.setWebXML(new StringAsset(webXml.replace("</web-app>", "    <context-param>\n"
-                + "        <param-name>SSE_MAX_STREAM_SECONDS</param-name>\n        <param-value>" + LIFETIME.toSeconds() + "</param-value>\n"
-                + "    </context-param>\n</web-app>")));
+        return DeployedWar.war(Map.of("SSE_MAX_STREAM_SECONDS", Long.toString(LIFETIME.toSeconds())));
     }
 
     /** A publisher adds an event to the topic every 50 ms throughout. */
