@@ -50,7 +50,8 @@ fi
 
 ulimit -n 20000
 server_opts=${SERVER_OPTS:-"-Xms1g -Xmx6g -XX:+UseG1GC"}
-export SSE_PUBLISH_TOKEN=$token SSE_MAX_CONNECTIONS=25000 SSE_MAX_CONNECTIONS_PER_CLIENT=25000
+export SSE_PUBLISH_TOKEN=$token SSE_MAX_CONNECTIONS=25000 SSE_MAX_CONNECTIONS_PER_CLIENT=25000 \
+    SSE_CONNECTS_PER_CLIENT_PER_SECOND=1000000 SSE_CONNECTS_BURST=1000000
 case $runtime in
     payara)
         fetch "fish.payara.extras:payara-micro:$(version payara.version):jar"
