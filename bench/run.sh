@@ -10,8 +10,10 @@
 # BEFORE=<git revision> also builds that revision of sse-hub (in a git worktree) and deploys it beside the others as
 # the app `before` (add it to LABELS), for a before/after comparison in one server run.
 # PROFILE=1 also profiles the server's CPU in each measured window with async-profiler, into bench/results/profiles/
-# (flame graph .html, top frames .txt, stacks .collapsed); the profiler costs a little CPU, so publish figures from
-# runs without it.
+# (flame graph .html, top frames .txt, stacks .collapsed; for idle, the classes the streams added to the heap); the
+# profiler costs a little CPU, so its runs' figures go to bench/target/RUNTIME, not into bench/results.
+# OLD_LOADGEN=<git revision> also builds the load tool of that revision; the label `oldtool` then measures the hub
+# with it, to check that two versions of the tool agree.
 set -euo pipefail
 runtime=${1:?usage: bench/run.sh payara|wildfly|tomcat [workload ...]}
 shift
@@ -39,6 +41,11 @@ fi
 before_war() { [ -n "${BEFORE:-}" ] && echo "$work/before-src/target/$1.war"; }
 mvn -q -B -f "$bench/baselines/pom.xml" package
 mvn -q -B -f "$bench/loadgen/pom.xml" package -DskipTests
+if [ -n "${OLD_LOADGEN:-}" ]; then
+    git -C "$root" worktree remove --force "$work/old-loadgen" 2>/dev/null || true
+    git -C "$root" worktree add --force --detach "$work/old-loadgen" "$OLD_LOADGEN" > /dev/null
+    mvn -q -B -f "$work/old-loadgen/bench/loadgen/pom.xml" package -DskipTests
+fi
 version() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -1; }
 fetch() { mvn -q -B -f "$root/pom.xml" dependency:copy -Dartifact="$1" -DoutputDirectory="$work" -Dmdep.stripVersion=true; }
 
@@ -110,8 +117,9 @@ echo "$runtime server pid $pid on CPU $(taskset -pc "$pid" | awk '{print $NF}')"
 # Sets urls to the load tool's flags for what LABEL names.
 target() {
     case $1 in
-        hub|before) urls=(--url "$base/$1/api/events?topic=bench" --publish-url "$base/$1/api/topics/bench/events"
-                   --header "Authorization: Bearer $token" --count-url "$base/$1/api/topics" --topic bench) ;;
+        hub|before|oldtool) local app=$1; [ "$1" = oldtool ] && app=hub
+            urls=(--url "$base/$app/api/events?topic=bench" --publish-url "$base/$app/api/topics/bench/events"
+                  --header "Authorization: Bearer $token" --count-url "$base/$app/api/topics" --topic bench) ;;
         async) urls=(--url "$base/baselines/async" --publish-url "$base/baselines/async") ;;
         naive) urls=(--url "$base/baselines/api/naive" --publish-url "$base/baselines/api/naive") ;;
     esac
@@ -122,19 +130,22 @@ loadgen() {
     local label=$1 workload=$2 round=${3:-}
     local key=$workload${round:+-$round} out=$bench/results/$runtime-$1-$2.json
     [ -n "$round" ] && out=$work/$runtime-$label-$key.json
+    [ -n "${PROFILE:-}" ] && out=$work/profiled-$runtime-$label-$key.json
+    local jar=$bench/loadgen/target/loadgen.jar
+    [ "$label" = oldtool ] && jar=$work/old-loadgen/bench/loadgen/target/loadgen.jar
     local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
         --seconds "$seconds" --warmup-seconds "$warmup" --out "$out")
     [ "$workload" = ramp ] && args+=(--max-ramp-subscribers "${RAMP_MAX:-16000}")
-    case $label in hub|before) [ -n "${STALL_HOLD:-}" ] && args+=(--stall-hold-seconds "$STALL_HOLD") ;; esac
+    case $label in hub|before|oldtool) [ -n "${STALL_HOLD:-}" ] && args+=(--stall-hold-seconds "$STALL_HOLD") ;; esac
     [ -n "${PROFILE:-}" ] && args+=(--profiler "$work/linux-x64/libasyncProfiler.so"
         --profile-out "$bench/results/profiles/$runtime-$label-$workload")
     target "$label"
     args+=("${urls[@]}")
     [ "$label" = hub ] && before=$(disconnects)
-    taskset -c 1 java -Xmx2g -jar "$bench/loadgen/target/loadgen.jar" "${args[@]}" \
+    taskset -c 1 java -Xmx2g -jar "$jar" "${args[@]}" \
         || echo "loadgen failed: $runtime $label $workload" >&2
     settle "$label"
-    if [ "$label" = hub ]; then
+    if [ "$label" = hub ] && [ -z "${PROFILE:-}" ]; then
         case $round in ""|1) sed -i -E "/^$workload(-[0-9]+)?:/d" "$bench/results/$runtime-hub-disconnects.txt" ;; esac
         echo "$key: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
     fi
@@ -151,9 +162,11 @@ disconnects() {
 # broadcast each second until the server holds no more descriptors than before the first run, or holds steady for
 # 10 s: the stock broadcaster on WildFly never closes some (RESULTS.md), and Tomcat keeps a few hundred.
 settle() {
-    if [ "$1" = hub ] || [ "$1" = before ]; then
+    if [ "$1" = hub ] || [ "$1" = before ] || [ "$1" = oldtool ]; then
+        local app=$1
+        [ "$1" = oldtool ] && app=hub
         for _ in $(seq 1 60); do
-            [ "$(curl -fs -m 10 "$base/$1/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] && return
+            [ "$(curl -fs -m 10 "$base/$app/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] && return
             sleep 1
         done
         echo "$1 streams still open 60 s after the run" >&2
@@ -197,7 +210,7 @@ for workload in $workloads; do
             if [ "$rounds" = 1 ]; then loadgen "$label" "$workload"; else loadgen "$label" "$workload" "$round"; fi
         done
     done
-    if [ "$rounds" != 1 ]; then
+    if [ "$rounds" != 1 ] && [ -z "${PROFILE:-}" ]; then
         for label in $labels; do
             java -jar "$bench/loadgen/target/loadgen.jar" median --out "$bench/results/$runtime-$label-$workload.json" \
                 "$work/$runtime-$label-$workload"-*.json || echo "median failed: $runtime $label $workload" >&2
@@ -205,5 +218,7 @@ for workload in $workloads; do
     fi
 done
 
-java -jar "$bench/loadgen/target/loadgen.jar" report --results "$bench/results" --out "$bench/RESULTS.md" \
-    --chart "$bench/results.png"
+if [ -z "${PROFILE:-}" ]; then
+    java -jar "$bench/loadgen/target/loadgen.jar" report --results "$bench/results" --out "$bench/RESULTS.md" \
+        --chart "$bench/results.png"
+fi

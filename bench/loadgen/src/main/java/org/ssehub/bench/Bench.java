@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,14 +74,19 @@ final class Bench {
         }
     }
 
-    private void idle(Map<String, Object> r) throws InterruptedException {
+    private void idle(Map<String, Object> r) throws Exception {
         Long heap0 = heap(r), rss0 = probe == null ? null : probe.rssBytes();
+        String histogram0 = o.profileOut == null ? null : probe.run("GC.class_histogram");
         connect(o.subscribers, 0, r);
         subs.phase = "idle";
         Thread.sleep((long) (o.idleSeconds * 1000));
         int n = subs.alive();
         r.put("subscribersConnected", n);
         Long heap1 = heap(r), rss1 = probe == null ? null : probe.rssBytes();
+        if (histogram0 != null) {
+            String text = ClassHistogram.growth(histogram0, probe.run("GC.class_histogram"), n, 40);
+            Files.writeString(Path.of(o.profileOut + "-histogram.txt"), text);
+        }
         r.put("heapBytesBefore", heap0);
         r.put("heapBytesAfter", heap1);
         r.put("rssBytesBefore", rss0);
