@@ -37,10 +37,10 @@ public class Scheduler {
     private ScheduledExecutorService executor;
     private boolean owned;
     private Writers writers;
+    private ThreadFactory threads;
 
     @PostConstruct
     void start() {
-        ThreadFactory threads;
         try {
             var context = new InitialContext();
             executor = (ScheduledExecutorService) context.lookup(MANAGED);
@@ -73,6 +73,11 @@ public class Scheduler {
     /** Runs a task that writes to streams, on the writer pool. */
     public void write(Runnable task) {
         writers.execute(task);
+    }
+
+    /** Threads for a task that runs until undeploy, managed by the container where it can: its owner stops it. */
+    public ThreadFactory threads() {
+        return threads;
     }
 
     public int writerThreads() {

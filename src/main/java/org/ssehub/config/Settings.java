@@ -1,5 +1,7 @@
 package org.ssehub.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +37,9 @@ public record Settings(
         Duration jwtClockSkew,
         int connectsPerClientPerSecond,
         int connectsBurst,
-        Duration maxStreamLifetime) {
+        Duration maxStreamLifetime,
+        String redisUrl,
+        Duration redisTimeout) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -63,7 +67,9 @@ public record Settings(
                 Duration.ofSeconds(reader.positive("SSE_JWT_CLOCK_SKEW_SECONDS", 60, 3600)),
                 (int) reader.positive("SSE_CONNECTS_PER_CLIENT_PER_SECOND", 20, 1_000_000),
                 (int) reader.positive("SSE_CONNECTS_BURST", 100, 1_000_000),
-                Duration.ofSeconds(reader.positive("SSE_MAX_STREAM_SECONDS", 4 * 3600, 7 * 86_400)));
+                Duration.ofSeconds(reader.positive("SSE_MAX_STREAM_SECONDS", 4 * 3600, 7 * 86_400)),
+                reader.redisUrl("SSE_REDIS_URL"),
+                Duration.ofMillis(reader.positive("SSE_REDIS_TIMEOUT_MILLIS", 2000, 60_000)));
     }
 
     /** Secrets stay out of logs. */
@@ -79,7 +85,8 @@ public record Settings(
                 + ", maxTopics=" + maxTopics + ", jwtAudience=" + jwtAudience + ", jwtIssuer=" + jwtIssuer
                 + ", jwtMaxLifetime=" + jwtMaxLifetime + ", jwtClockSkew=" + jwtClockSkew
                 + ", connectsPerClientPerSecond=" + connectsPerClientPerSecond + ", connectsBurst=" + connectsBurst
-                + ", maxStreamLifetime=" + maxStreamLifetime + "]";
+                + ", maxStreamLifetime=" + maxStreamLifetime + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
+                + ", redisTimeout=" + redisTimeout + "]";
     }
 
     /** A system property first, then the environment, then what the deployment says ({@code deployment}). */
@@ -108,6 +115,23 @@ public record Settings(
         String text(String name) {
             String value = source.apply(name);
             return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        /** A {@code redis://} or {@code rediss://} URL with a host, or null if unset. */
+        String redisUrl(String name) {
+            String value = text(name);
+            if (value == null) {
+                return null;
+            }
+            try {
+                var uri = new URI(value);
+                if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return value;
+                }
+            } catch (URISyntaxException e) {
+                // reported below with the name of the setting
+            }
+            throw new IllegalArgumentException(name + " must be a redis:// or rediss:// URL with a host");
         }
 
         long positive(String name, long defaultValue, long max) {

@@ -63,6 +63,8 @@ public final class Subscriber implements SseEventSink {
     private volatile long lastOfferNanos = System.nanoTime();
     /** When the send in flight started, or 0 when none is. */
     private volatile long sendingSince;
+    /** Broadcast events up to this id are dropped: the client has them already. */
+    private volatile long skipUpTo = -1;
     /** When the stream has lived long enough, on the clock of {@link System#nanoTime()}. */
     private volatile long endsAtNanos = System.nanoTime() + Long.MAX_VALUE / 2;
 
@@ -123,6 +125,14 @@ public final class Subscriber implements SseEventSink {
     public boolean replayed(Frame frame) {
         queue(frame, System.nanoTime(), false);
         return !ended.get();
+    }
+
+    /**
+     * The client has every event up to {@code sequence} already, and the hub's live events have not reached it yet
+     * (another node of a cluster delivered it first): broadcast events up to it are dropped.
+     */
+    public void skipUpTo(long sequence) {
+        skipUpTo = sequence;
     }
 
     /** The backlog is done: broadcast events are queued from now on. */
@@ -195,7 +205,7 @@ public final class Subscriber implements SseEventSink {
      * while the stream replays: its backlog has it.
      */
     private boolean queue(Frame frame, long nowNanos, boolean broadcast) {
-        if (ended.get() || (broadcast && backlog != null && frame.isEvent())) {
+        if (ended.get() || (broadcast && frame.isEvent() && (backlog != null || skipped(frame)))) {
             return false;
         }
         lastOfferNanos = nowNanos;
@@ -205,6 +215,11 @@ public final class Subscriber implements SseEventSink {
         }
         queue.add(frame);
         return draining.compareAndSet(false, true);
+    }
+
+    private boolean skipped(Frame event) {
+        long sequence = event.sequence();
+        return sequence >= 0 && sequence <= skipUpTo;
     }
 
     /** Whether nothing was queued for {@code idleNanos}. */

@@ -52,7 +52,7 @@ public final class InMemoryStore implements EventStore {
         }
     }
 
-    @Override
+    /** Keeps {@code event} (ids only grow), then drops the oldest events past the bounds. One caller at a time. */
     public synchronized void append(StoredEvent event) {
         if (event.id() <= lastId) {
             throw new IllegalArgumentException("ids only grow: " + event.id() + " after " + lastId);
@@ -92,8 +92,8 @@ public final class InMemoryStore implements EventStore {
     }
 
     @Override
-    public Optional<List<StoredEvent>> read(Set<String> topics, long afterId, int limit) {
-        long upTo = lastId;
+    public Optional<List<StoredEvent>> read(Set<String> topics, long afterId, long upToId, int limit) {
+        long upTo = Math.min(lastId, upToId);
         List<Log> read = new ArrayList<>(topics.size());
         PriorityQueue<Cursor> next = new PriorityQueue<>(Comparator.comparingLong((Cursor cursor) -> cursor.head.id()));
         for (String topic : topics) {
@@ -128,6 +128,11 @@ public final class InMemoryStore implements EventStore {
 
     /** A topic's next event in a merge by id, and the ones after it. */
     private record Cursor(StoredEvent head, Iterator<StoredEvent> rest) {
+    }
+
+    @Override
+    public long lastId() {
+        return lastId;
     }
 
     @Override

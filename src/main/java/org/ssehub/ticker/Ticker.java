@@ -12,7 +12,10 @@ import org.ssehub.concurrency.Scheduler;
 import org.ssehub.config.Settings;
 import org.ssehub.publish.Publication;
 
-/** Publishes the time on the {@code ticker} topic every {@code SSE_TICKER_MILLIS}, like the original Go example. */
+/**
+ * Publishes the time on the {@code ticker} topic every {@code SSE_TICKER_MILLIS}, like the original Go example. In a
+ * cluster every node ticks, and the first tick of each period on the wall clock is published.
+ */
 @ApplicationScoped
 public class Ticker {
 
@@ -34,6 +37,7 @@ public class Ticker {
 
     void tick() {
         String message = Json.createObjectBuilder().add("message", LocalTime.now().format(TIME)).build().toString();
-        publications.fire(new Publication(TOPIC, TOPIC, message));
+        long period = settings.tickerPeriod().toMillis();
+        publications.fire(new Publication(TOPIC, TOPIC, message, TOPIC + ":" + System.currentTimeMillis() / period));
     }
 }

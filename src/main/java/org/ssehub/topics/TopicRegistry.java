@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,8 @@ import org.ssehub.metrics.Metrics;
 import org.ssehub.publish.Publication;
 import org.ssehub.store.EventStore;
 import org.ssehub.store.InMemoryStore;
+import org.ssehub.store.RedisStore;
+import org.ssehub.store.StoreUnavailableException;
 import org.ssehub.store.StoredEvent;
 import org.ssehub.wire.Frame;
 
@@ -63,8 +66,9 @@ public class TopicRegistry {
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     /** Ids continue from the clock at start, so an id from before a restart is recognised as unknown. */
     private final long firstId = System.currentTimeMillis() * 1000;
-    private long lastId = firstId;
-    private boolean closed;
+    /** The newest id delivered here; written under this object's lock. */
+    private volatile long lastId = firstId;
+    private volatile boolean closed;
     private int connections;
     private final Map<String, Integer> perClient = new HashMap<>();
 
@@ -79,11 +83,26 @@ public class TopicRegistry {
 
     private Executor writers;
     private EventStore store;
+    /** The store of one node, or null in a cluster. */
+    private InMemoryStore memory;
+    /** The store of a cluster ({@code SSE_REDIS_URL}), or null. */
+    private RedisStore cluster;
 
     @PostConstruct
     void start() {
         writers = scheduler::write;
-        store = new InMemoryStore(settings.historySize(), settings.historyAge().toNanos(), settings.historyMaxBytes());
+        if (settings.redisUrl() == null) {
+            memory = new InMemoryStore(settings.historySize(), settings.historyAge().toNanos(), settings.historyMaxBytes());
+            store = memory;
+        } else {
+            lastId = 0;
+            cluster = new RedisStore(settings.redisUrl(), settings.redisTimeout(), settings.historySize(),
+                    settings.historyAge(), scheduler.threads(), new Node());
+            store = cluster;
+            synchronized (this) {
+                lastId = Math.max(lastId, cluster.lastId());
+            }
+        }
         scheduler.every(clamp(settings.heartbeat().dividedBy(2)), this::sweep);
         scheduler.every(clamp(settings.writeTimeout().dividedBy(10)), this::checkWriteDeadlines);
         metrics.gauge("sse_hub_connections", "Open event streams", subscribers::size);
@@ -100,6 +119,16 @@ public class TopicRegistry {
      */
     void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
         Frame.Unnumbered event = Frame.event(publication.event(), publication.data());
+        if (cluster != null) {
+            if (!closed) {
+                try {
+                    cluster.append(publication.topic(), event, publication.once());
+                } catch (StoreUnavailableException e) {
+                    LOG.fine(() -> "sse-hub: a publication of the app on " + publication.topic() + " was lost: " + e.getMessage());
+                }
+            }
+            return;
+        }
         synchronized (this) {
             if (!closed) {
                 append(topic(publication.topic()), event);
@@ -109,24 +138,83 @@ public class TopicRegistry {
 
     /**
      * Publishes {@code event} on {@code topicName}; answers the id it was given. A new topic past
-     * {@code SSE_MAX_TOPICS} is refused.
+     * {@code SSE_MAX_TOPICS} is refused. In a cluster the event is accepted once Redis has it, and every node,
+     * this one too, delivers it as it reads it from there.
      */
-    public synchronized long publish(String topicName, Frame.Unnumbered event) {
+    public long publish(String topicName, Frame.Unnumbered event) {
+        if (cluster == null) {
+            return publishHere(topicName, event);
+        }
         if (closed) {
-            throw new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
+            throw shuttingDown();
+        }
+        try {
+            long id = cluster.append(topicName, event).id();
+            metrics.published();
+            return id;
+        } catch (StoreUnavailableException e) {
+            throw new ServiceUnavailableException("the cluster's store (Redis) is unavailable", retryAfterSeconds());
+        }
+    }
+
+    private synchronized long publishHere(String topicName, Frame.Unnumbered event) {
+        if (closed) {
+            throw shuttingDown();
         }
         requireRoomFor(topics.containsKey(topicName) ? 0 : 1);
         return append(topic(topicName), event);
     }
 
+    private ServiceUnavailableException shuttingDown() {
+        return new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
+    }
+
     private long append(Topic topic, Frame.Unnumbered unnumbered) {
         long id = ++lastId;
-        Frame event = unnumbered.withId(Long.toString(id));
+        Frame event = unnumbered.withId(id);
         topic.lastId = id;
-        store.append(new StoredEvent(id, topic.name, event, System.nanoTime()));
+        memory.append(new StoredEvent(id, topic.name, event, System.nanoTime()));
         topic.broadcaster.broadcast(event);
         metrics.published();
         return id;
+    }
+
+    /** What the cluster's store hands this node: the events of its topics, in id order, as Redis has them. */
+    private final class Node implements RedisStore.Node {
+
+        @Override
+        public Set<String> topics() {
+            return topics.keySet();
+        }
+
+        @Override
+        public void deliver(List<StoredEvent> events, long upTo, Set<String> reset) {
+            synchronized (TopicRegistry.this) {
+                if (closed) {
+                    return;
+                }
+                if (reset == null || !reset.isEmpty()) {
+                    Frame missed = reset("events were lost in the cluster's store");
+                    for (Subscriber subscriber : subscribers) {
+                        if (reset == null || subscriber.topics().stream().anyMatch(reset::contains)) {
+                            try {
+                                subscriber.send(missed);
+                            } catch (IllegalStateException ended) {
+                                // it has ended meanwhile
+                            }
+                        }
+                    }
+                }
+                for (StoredEvent event : events) {
+                    Topic topic = topics.get(event.topic());
+                    if (topic != null) {
+                        topic.lastId = event.id();
+                        topic.broadcaster.broadcast(event.frame());
+                    }
+                }
+                lastId = Math.max(lastId, upTo);
+            }
+        }
     }
 
     /** Refuses, with 503, what would bring more than {@code SSE_MAX_TOPICS} topics to life at once. */
@@ -147,7 +235,16 @@ public class TopicRegistry {
      */
     public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
             BooleanSupplier committed) {
-        handOverOnceCommitted(register(sink, topicNames, lastEventId, client), committed, System.nanoTime() + HAND_OVER.toNanos());
+        long newest = 0;
+        if (cluster != null && lastEventId != null) {
+            try {
+                newest = cluster.newestId();
+            } catch (StoreUnavailableException e) {
+                throw new ServiceUnavailableException("the cluster's store (Redis) is unavailable", retryAfterSeconds());
+            }
+        }
+        handOverOnceCommitted(register(sink, topicNames, lastEventId, client, newest), committed,
+                System.nanoTime() + HAND_OVER.toNanos());
     }
 
     /**
@@ -162,9 +259,10 @@ public class TopicRegistry {
         }
     }
 
-    private synchronized Subscriber register(SseEventSink sink, Set<String> topicNames, String lastEventId, String client) {
+    private synchronized Subscriber register(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
+            long newestInCluster) {
         if (closed) {
-            throw new ServiceUnavailableException("sse-hub is shutting down", retryAfterSeconds());
+            throw shuttingDown();
         }
         if (connections >= settings.maxConnections()) {
             throw new ServiceUnavailableException("SSE_MAX_CONNECTIONS (" + settings.maxConnections() + ") streams are open",
@@ -183,14 +281,18 @@ public class TopicRegistry {
         perClient.merge(client, 1, Integer::sum);
         subscriber.send(Frame.retry("sse-hub", jittered(settings.retryMillis())));
         if (lastEventId != null) {
-            resume(subscriber, lastEventId, topicNames);
+            resume(subscriber, lastEventId, topicNames, newestInCluster);
         }
         topicNames.forEach(name -> topic(name).broadcaster.register(subscriber));
         return subscriber;
     }
 
-    /** Replays what {@code topicNames} published after {@code lastEventId}, or sends a {@code reset} if it is unknown. */
-    private void resume(Subscriber subscriber, String lastEventId, Set<String> topicNames) {
+    /**
+     * Replays what {@code topicNames} published after {@code lastEventId}, or sends a {@code reset} if it is unknown.
+     * In a cluster, an id that another node delivered before this one has read it is known, and live events up to it
+     * are skipped.
+     */
+    private void resume(Subscriber subscriber, String lastEventId, Set<String> topicNames, long newestInCluster) {
         long seen;
         try {
             seen = Long.parseLong(lastEventId);
@@ -198,8 +300,12 @@ public class TopicRegistry {
             subscriber.send(reset("unknown Last-Event-ID"));
             return;
         }
-        if (seen < firstId || seen > lastId) {
+        long first = cluster == null ? firstId : cluster.epoch();
+        long newest = cluster == null ? lastId : Math.max(lastId, newestInCluster);
+        if (seen < first || seen > newest) {
             subscriber.send(reset("unknown Last-Event-ID"));
+        } else if (seen > lastId) {
+            subscriber.skipUpTo(seen);
         } else if (seen < lastId) {
             subscriber.replay(new Replay(topicNames, seen));
         }
@@ -224,13 +330,13 @@ public class TopicRegistry {
         @Override
         public void refill(Subscriber subscriber) {
             int page = Math.max(1, Math.min(REPLAY_PAGE, subscriber.room() - 1));
-            Optional<List<StoredEvent>> read = store.read(topics, after, page);
+            Optional<List<StoredEvent>> read = store.read(topics, after, lastId, page);
             if (read.isPresent() && read.get().size() == page) {
                 queue(subscriber, read.get());
                 return;
             }
             synchronized (TopicRegistry.this) {
-                read = store.read(topics, after, page);
+                read = store.read(topics, after, lastId, page);
                 if (read.isEmpty()) {
                     subscriber.replayed(reset("events after " + after + " are no longer kept"));
                     subscriber.live();
@@ -255,6 +361,16 @@ public class TopicRegistry {
 
     private Frame reset(String reason) {
         return Frame.event(Long.toString(lastId), "reset", Json.createObjectBuilder().add("reason", reason).build().toString());
+    }
+
+    /** Whether this node should get new streams: it is not shutting down, and its cluster's store is available. */
+    public Map<String, Boolean> readiness() {
+        Map<String, Boolean> checks = new TreeMap<>();
+        checks.put("streams", !closed);
+        if (cluster != null) {
+            checks.put("redis", cluster.available());
+        }
+        return checks;
     }
 
     private Topic topic(String name) {
@@ -352,6 +468,9 @@ public class TopicRegistry {
             Thread.currentThread().interrupt();
         }
         topics.values().forEach(topic -> topic.broadcaster.close());
+        if (cluster != null) {
+            cluster.close();
+        }
         LOG.info(() -> "sse-hub closed " + open.size() + " streams");
     }
 

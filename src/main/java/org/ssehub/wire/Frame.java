@@ -24,10 +24,17 @@ public final class Frame implements OutboundSseEvent {
     /** The comment of a comment frame, or null for events. */
     private final String comment;
     private final long retryMillis;
+    /** The hub's id of an event it numbered, or -1. */
+    private final long sequence;
 
     private Frame(byte[] bytes, String comment, long retryMillis) {
+        this(bytes, comment, retryMillis, -1);
+    }
+
+    private Frame(byte[] bytes, String comment, long retryMillis, long sequence) {
         this.bytes = bytes;
         this.comment = comment;
+        this.sequence = sequence;
         this.retryMillis = retryMillis;
     }
 
@@ -63,14 +70,33 @@ public final class Frame implements OutboundSseEvent {
             return head.length + data.length + 1;
         }
 
+        /** The frame as the hub numbered it, with {@code sequence} as its id. */
+        public Frame withId(long sequence) {
+            return withId(Long.toString(sequence), sequence);
+        }
+
         public Frame withId(String id) {
+            return withId(id, -1);
+        }
+
+        private Frame withId(String id, long sequence) {
             byte[] number = utf8(Fields.requireValid(id, "id"));
             byte[] bytes = new byte[length() + number.length];
             System.arraycopy(head, 0, bytes, 0, head.length);
             System.arraycopy(number, 0, bytes, head.length, number.length);
             bytes[head.length + number.length] = '\n';
             System.arraycopy(data, 0, bytes, head.length + number.length + 1, data.length);
-            return new Frame(bytes, null, -1);
+            return new Frame(bytes, null, -1, sequence);
+        }
+
+        /** The text before the id and the text after it, to keep elsewhere and number there with {@link #of}. */
+        public List<String> parts() {
+            return List.of(new String(head, StandardCharsets.UTF_8), new String(data, StandardCharsets.UTF_8));
+        }
+
+        /** An event from the {@link #parts()} of one serialised before. */
+        public static Unnumbered of(String head, String data) {
+            return new Unnumbered(utf8(head), utf8(data));
         }
     }
 
@@ -117,6 +143,11 @@ public final class Frame implements OutboundSseEvent {
     /** Whether the frame holds events (and may be joined with others), not a comment. */
     public boolean isEvent() {
         return comment == null;
+    }
+
+    /** The id the hub gave this event ({@link Unnumbered#withId(long)}), or -1. */
+    public long sequence() {
+        return sequence;
     }
 
     /** The blocks as written, each ending in the blank line that dispatches it. */

@@ -47,6 +47,21 @@ class SettingsTest {
     }
 
     @Test
+    void aRedisUrlIsRedisOrRedissWithAHostAndIsKeptOutOfTheLog() {
+        Settings settings = Settings.from(Map.of("SSE_REDIS_URL", "rediss://:s3cret@redis.example:6380/0",
+                "SSE_REDIS_TIMEOUT_MILLIS", "250")::get);
+        assertEquals("rediss://:s3cret@redis.example:6380/0", settings.redisUrl());
+        assertEquals(Duration.ofMillis(250), settings.redisTimeout());
+        assertTrue(!settings.toString().contains("s3cret"), settings.toString());
+        assertEquals(null, Settings.from(name -> null).redisUrl());
+        assertEquals(Duration.ofSeconds(2), Settings.from(name -> null).redisTimeout());
+        for (String bad : new String[] {"http://redis.example", "redis:/nohost", "127.0.0.1:6379", "redis://:s3cret@"}) {
+            var error = assertThrows(IllegalArgumentException.class, () -> Settings.from(Map.of("SSE_REDIS_URL", bad)::get));
+            assertTrue(error.getMessage().contains("SSE_REDIS_URL") && !error.getMessage().contains("s3cret"), error.getMessage());
+        }
+    }
+
+    @Test
     void aBadNumberNamesTheSetting() {
         for (String bad : new String[] {"0", "-1", "1s", "ten", "86400001", "99999999999999999999"}) {
             var error = assertThrows(IllegalArgumentException.class,

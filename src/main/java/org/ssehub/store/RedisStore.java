@@ -1,0 +1,436 @@
+package org.ssehub.store;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.ssehub.wire.Frame;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The events of every node of a cluster, in Redis: a stream per topic ({@code sse-hub:t:NAME}), each entry's stream id
+ * the hub's id. One Lua call per publish takes the next id and appends the event, so a publish is accepted only once
+ * Redis has it, and ids are ordered across all topics and nodes. Ids are the larger of the last id plus one and
+ * Redis's clock in microseconds, so they never go backwards, also when Redis loses its data; the first id of a data
+ * set (the epoch) tells a node that it did. Each stream keeps at most {@code SSE_HISTORY_SIZE} events, none older
+ * than {@code SSE_HISTORY_SECONDS} (whole streams expire), and remembers the newest id it dropped, so a reader from
+ * before it is told that events are missing.
+ *
+ * <p>One thread of this store reads the streams of the topics that this node's subscribers use, from one position for
+ * all of them, and hands the {@link Node} each batch in id order: whatever this node delivered, it delivered every
+ * event up to that position of every topic it reads. It owns its pool of connections and that thread: {@link #close()}.
+ */
+public final class RedisStore implements EventStore, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisStore.class.getName());
+    private static final String PREFIX = "sse-hub:";
+    private static final String COUNTER = PREFIX + "id";
+    private static final String EPOCH = PREFIX + "epoch";
+    /** The most entries one read takes from a stream. */
+    private static final int PAGE = 512;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /**
+     * KEYS: counter, epoch, stream, its marker of the newest dropped id, and a key claimed once or "". ARGV: the
+     * frame's two parts, the count bound, the age bound in microseconds. Answers the id, or false if the key was
+     * claimed before.
+     */
+    private static final String APPEND = """
+            if KEYS[5] ~= '' and not redis.call('SET', KEYS[5], '1', 'NX', 'PX', 60000) then return false end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local id = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, now)
+            local sid = string.format('%.0f', id)
+            redis.call('SET', KEYS[1], sid)
+            redis.call('SET', KEYS[2], sid, 'NX')
+            local maxlen = tonumber(ARGV[3])
+            local dropped = nil
+            local len = redis.call('XLEN', KEYS[3])
+            if len >= maxlen then
+              local old = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', len - maxlen + 1)
+              dropped = old[#old][1]
+            end
+            redis.call('XADD', KEYS[3], 'MAXLEN', maxlen, sid .. '-0', 'h', ARGV[1], 'd', ARGV[2])
+            local minid = string.format('%.0f', now - tonumber(ARGV[4])) .. '-0'
+            local aged = redis.call('XREVRANGE', KEYS[3], '(' .. minid, '-', 'COUNT', 1)
+            if #aged > 0 then
+              dropped = aged[1][1]
+              redis.call('XTRIM', KEYS[3], 'MINID', minid)
+            end
+            local ttl = math.floor(tonumber(ARGV[4]) / 1000) + 60000
+            if dropped then
+              local was = tonumber(redis.call('GET', KEYS[4]) or '0')
+              local d = tonumber(string.match(dropped, '^(%d+)'))
+              redis.call('SET', KEYS[4], string.format('%.0f', math.max(was, d)))
+            end
+            redis.call('PEXPIRE', KEYS[3], ttl)
+            if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('PEXPIRE', KEYS[4], ttl) end
+            return sid
+            """;
+
+    /**
+     * KEYS: the streams, then their markers. ARGV: after, up to, count, age bound in microseconds. Answers 0 if an
+     * event after {@code after} is no longer kept, else each stream's entries after it, up to the bound.
+     */
+    private static final String READ = """
+            local n = #KEYS / 2
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local after = tonumber(ARGV[1])
+            for i = 1, n do
+              if tonumber(redis.call('GET', KEYS[n + i]) or '0') > after then return 0 end
+              if after < now - tonumber(ARGV[4]) and redis.call('EXISTS', KEYS[i]) == 0 then return 0 end
+            end
+            local out = {}
+            for i = 1, n do
+              out[i] = redis.call('XRANGE', KEYS[i], '(' .. ARGV[1] .. '-0', ARGV[2] .. '-0', 'COUNT', ARGV[3])
+            end
+            return out
+            """;
+
+    /** Makes sure the data set has an epoch: answers it and the newest id. */
+    private static final String EPOCH_OF = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+            redis.call('SET', KEYS[2], string.format('%.0f', math.max(last + 1, now)), 'NX')
+            return {redis.call('GET', KEYS[2]), string.format('%.0f', last)}
+            """;
+
+    /** What the store tells the hub of the node. */
+    public interface Node {
+        /** The topics this node's subscribers read. */
+        Set<String> topics();
+
+        /**
+         * Delivers {@code events}, in id order, after telling the subscribers of {@code reset} topics (every topic if
+         * null) that events are missing; then every event of the topics read up to {@code upTo} is delivered.
+         */
+        void deliver(List<StoredEvent> events, long upTo, Set<String> reset);
+    }
+
+    private final JedisPool pool;
+    private final int maxPerTopic;
+    private final long maxAgeMicros;
+    private final long blockMillis;
+    private final Node node;
+    private final Thread reader;
+    private volatile boolean running = true;
+    private volatile boolean available;
+    /** Every event of the topics read, up to this id, was handed to the node. */
+    private volatile long position;
+    private volatile long epoch;
+
+    public RedisStore(String url, Duration timeout, int maxPerTopic, Duration maxAge, ThreadFactory threads, Node node) {
+        var config = new GenericObjectPoolConfig<Jedis>();
+        config.setMaxTotal(64);
+        config.setMaxIdle(16);
+        config.setMaxWait(timeout);
+        config.setJmxEnabled(false);
+        int millis = (int) timeout.toMillis();
+        this.pool = new JedisPool(config, URI.create(url), millis, millis);
+        this.maxPerTopic = maxPerTopic;
+        this.maxAgeMicros = TimeUnit.NANOSECONDS.toMicros(maxAge.toNanos());
+        this.blockMillis = Math.max(1, Math.min(100, millis / 2));
+        this.node = node;
+        try (Jedis jedis = pool.getResource()) {
+            List<?> answer = (List<?>) jedis.eval(EPOCH_OF, List.of(COUNTER, EPOCH), List.of());
+            epoch = Long.parseLong((String) answer.get(0));
+            position = Long.parseLong((String) answer.get(1));
+            available = true;
+        } catch (JedisException e) {
+            LOG.warning(() -> "sse-hub: Redis is unavailable at deployment (" + e.getMessage() + "); retrying");
+        }
+        this.reader = threads.newThread(this::read);
+        reader.start();
+    }
+
+    /** Numbers {@code event} with the next id of the cluster and appends it to its topic; throws if Redis cannot. */
+    public StoredEvent append(String topic, Frame.Unnumbered event) {
+        return append(topic, event, null).orElseThrow();
+    }
+
+    /**
+     * As {@link #append(String, Frame.Unnumbered)}, but if {@code once} is not null, only if no node appended an event
+     * with that key in the last minute; empty if one did.
+     */
+    public Optional<StoredEvent> append(String topic, Frame.Unnumbered event, String once) {
+        List<String> parts = event.parts();
+        try (Jedis jedis = pool.getResource()) {
+            Object id = jedis.eval(APPEND, List.of(COUNTER, EPOCH, stream(topic), dropped(topic), once == null ? "" : PREFIX + "once:" + once),
+                    List.of(parts.get(0), parts.get(1), Integer.toString(maxPerTopic), Long.toString(maxAgeMicros)));
+            if (!(id instanceof String number)) {
+                return Optional.empty();
+            }
+            long sequence = Long.parseLong(number);
+            return Optional.of(new StoredEvent(sequence, topic, event.withId(sequence), System.nanoTime()));
+        } catch (JedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<List<StoredEvent>> read(Set<String> topics, long afterId, long upToId, int limit) {
+        List<String> names = List.copyOf(topics);
+        List<String> keys = new ArrayList<>(names.size() * 2);
+        names.forEach(name -> keys.add(stream(name)));
+        names.forEach(name -> keys.add(dropped(name)));
+        List<String> args = List.of(Long.toString(afterId), Long.toString(Math.min(upToId, position)),
+                Integer.toString(limit), Long.toString(maxAgeMicros));
+        Object answer = reading(jedis -> jedis.eval(READ, keys, args));
+        if (!(answer instanceof List<?> streams)) {
+            return Optional.empty();
+        }
+        List<StoredEvent> found = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            for (Object entry : (List<?>) streams.get(i)) {
+                List<?> idAndFields = (List<?>) entry;
+                found.add(event(names.get(i), sequence((String) idAndFields.get(0)), fields((List<?>) idAndFields.get(1))));
+            }
+        }
+        found.sort(Comparator.comparingLong(StoredEvent::id));
+        return Optional.of(found.size() > limit ? List.copyOf(found.subList(0, limit)) : found);
+    }
+
+    /** Redis keeps each stream within its bounds as it appends. */
+    @Override
+    public void trim(long nowNanos) {
+    }
+
+    /** History is kept in Redis: a topic is forgotten here once nobody on this node reads it. */
+    @Override
+    public boolean holds(String topic) {
+        return false;
+    }
+
+    @Override
+    public long lastId() {
+        return position;
+    }
+
+    /** The first id of the data set in Redis: events before it are not known to it. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The newest id given so far, by any node; throws if Redis cannot say. */
+    public long newestId() {
+        String last = reading(jedis -> jedis.get(COUNTER));
+        return last == null ? 0 : Long.parseLong(last);
+    }
+
+    /** Whether the last call to Redis, of the reader or any other, succeeded. */
+    public boolean available() {
+        return available;
+    }
+
+    /**
+     * A failed call makes the store unavailable until the reader gets through again, and lets go of the idle
+     * connections, which a Redis that restarted or failed over has broken too.
+     */
+    private StoreUnavailableException unavailable(JedisException e) {
+        available = false;
+        pool.clear();
+        return new StoreUnavailableException("Redis is unavailable: " + e.getMessage(), e);
+    }
+
+    /** Runs a call that reads only, once more on a fresh connection if the first one's connection was broken. */
+    private <T> T reading(Function<Jedis, T> call) {
+        try (Jedis jedis = pool.getResource()) {
+            return call.apply(jedis);
+        } catch (JedisConnectionException broken) {
+            pool.clear();
+            try (Jedis jedis = pool.getResource()) {
+                return call.apply(jedis);
+            } catch (JedisException e) {
+                throw unavailable(e);
+            }
+        } catch (JedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Reads new entries of the topics of this node from one position for all, until closed. A batch in which a stream
+     * filled its page is cut at the smallest id such a stream reached, so what is handed over is in id order and
+     * complete up to the new position. On failure it retries with backoff from where it was; on coming back it checks
+     * the epoch and what was dropped past its position, and the node resets what it can no longer vouch for.
+     */
+    private void read() {
+        long backoff = 50;
+        boolean reconnected = false;
+        while (running) {
+            try (Jedis jedis = pool.getResource()) {
+                if (reconnected || epoch == 0) {
+                    rejoin(jedis);
+                }
+                reconnected = true;
+                available = true;
+                backoff = 50;
+                while (running) {
+                    readOnce(jedis);
+                }
+            } catch (JedisException e) {
+                if (!running) {
+                    return;
+                }
+                if (available) {
+                    LOG.log(Level.WARNING, "sse-hub: Redis is unavailable; publishing answers 503 until it is back", e);
+                }
+                available = false;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "sse-hub: reading Redis failed", e);
+            }
+        }
+    }
+
+    /**
+     * After a failure: if Redis lost its data meanwhile (a new epoch), what this node delivered can no longer be
+     * vouched for, and every stream gets {@code reset}; the new data set's ids are all past the position, so its
+     * events are read from there. Events dropped past the position are found by the next read.
+     */
+    private void rejoin(Jedis jedis) {
+        pool.clear();
+        List<?> answer = (List<?>) jedis.eval(EPOCH_OF, List.of(COUNTER, EPOCH), List.of());
+        long now = Long.parseLong((String) answer.get(0));
+        long newest = Long.parseLong((String) answer.get(1));
+        if (epoch == 0) {
+            position = newest;
+            node.deliver(List.of(), position, Set.of());
+        } else if (now != epoch) {
+            long was = epoch;
+            LOG.warning(() -> "sse-hub: Redis lost its data (epoch " + was + ", now " + now + "); streams get reset");
+            node.deliver(List.of(), position, null);
+        }
+        epoch = now;
+        LOG.info("sse-hub: Redis is available");
+    }
+
+    private void readOnce(Jedis jedis) {
+        Set<String> topics = node.topics();
+        if (topics.isEmpty()) {
+            jedis.ping();
+            available = true;
+            sleep(blockMillis);
+            return;
+        }
+        long from = position;
+        Map<String, StreamEntryID> streams = new HashMap<>();
+        topics.forEach(topic -> streams.put(stream(topic), new StreamEntryID(from, 0)));
+        var batch = jedis.xread(XReadParams.xReadParams().count(PAGE).block((int) blockMillis), streams);
+        available = true;
+        if (batch == null || batch.isEmpty()) {
+            return;
+        }
+        long cut = Long.MAX_VALUE;
+        long newest = from;
+        for (var stream : batch) {
+            List<StreamEntry> entries = stream.getValue();
+            long last = entries.get(entries.size() - 1).getID().getTime();
+            newest = Math.max(newest, last);
+            if (entries.size() >= PAGE) {
+                cut = Math.min(cut, last);
+            }
+        }
+        long upTo = Math.min(cut, newest);
+        List<StoredEvent> events = new ArrayList<>();
+        List<String> read = new ArrayList<>();
+        for (var stream : batch) {
+            String topic = stream.getKey().substring(STREAM.length());
+            read.add(topic);
+            for (StreamEntry entry : stream.getValue()) {
+                long id = entry.getID().getTime();
+                if (id <= upTo) {
+                    events.add(event(topic, id, entry.getFields()));
+                }
+            }
+        }
+        events.sort(Comparator.comparingLong(StoredEvent::id));
+        Set<String> reset = droppedSince(jedis, read, from);
+        position = upTo;
+        node.deliver(events, upTo, reset);
+    }
+
+    /** Those of {@code topics} that dropped an event after {@code after}: their readers missed it. */
+    private static Set<String> droppedSince(Jedis jedis, List<String> topics, long after) {
+        List<String> marks = jedis.mget(topics.stream().map(RedisStore::dropped).toArray(String[]::new));
+        Set<String> missed = new HashSet<>();
+        for (int i = 0; i < topics.size(); i++) {
+            if (marks.get(i) != null && Long.parseLong(marks.get(i)) > after) {
+                missed.add(topics.get(i));
+            }
+        }
+        return missed;
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            running = false;
+        }
+    }
+
+    /** Stops the reader and closes the connections. */
+    @Override
+    public void close() {
+        running = false;
+        reader.interrupt();
+        try {
+            reader.join(Math.max(1000, blockMillis * 4));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.close();
+    }
+
+    private static final String STREAM = PREFIX + "t:";
+
+    private static String stream(String topic) {
+        return STREAM + topic;
+    }
+
+    private static String dropped(String topic) {
+        return PREFIX + "dropped:" + topic;
+    }
+
+    private static long sequence(String streamId) {
+        return Long.parseLong(streamId.substring(0, streamId.indexOf('-')));
+    }
+
+    private static Map<String, String> fields(List<?> flat) {
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            fields.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return fields;
+    }
+
+    private static StoredEvent event(String topic, long id, Map<String, String> fields) {
+        return new StoredEvent(id, topic, Frame.Unnumbered.of(fields.get("h"), fields.get("d")).withId(id), System.nanoTime());
+    }
+}
