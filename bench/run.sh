@@ -13,7 +13,7 @@
 # (flame graph .html, top frames .txt, stacks .collapsed; for idle, the classes the streams added to the heap); the
 # profiler costs a little CPU, so its runs' figures go to bench/target/RUNTIME, not into bench/results.
 # OLD_LOADGEN=<git revision> also builds the load tool of that revision; the label `oldtool` then measures the hub
-# with it, to check that two versions of the tool agree.
+# with it, to check that two versions of the tool agree. These runs and their medians stay in bench/target/RUNTIME.
 set -euo pipefail
 runtime=${1:?usage: bench/run.sh payara|wildfly|tomcat [workload ...]}
 shift
@@ -130,7 +130,7 @@ loadgen() {
     local label=$1 workload=$2 round=${3:-}
     local key=$workload${round:+-$round} out=$bench/results/$runtime-$1-$2.json
     [ -n "$round" ] && out=$work/$runtime-$label-$key.json
-    [ -n "${PROFILE:-}" ] && out=$work/profiled-$runtime-$label-$key.json
+    [ -n "${PROFILE:-}${OLD_LOADGEN:-}" ] && out=$work/aside-$runtime-$label-$key.json
     local jar=$bench/loadgen/target/loadgen.jar
     [ "$label" = oldtool ] && jar=$work/old-loadgen/bench/loadgen/target/loadgen.jar
     local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
@@ -145,7 +145,7 @@ loadgen() {
     taskset -c 1 java -Xmx2g -jar "$jar" "${args[@]}" \
         || echo "loadgen failed: $runtime $label $workload" >&2
     settle "$label"
-    if [ "$label" = hub ] && [ -z "${PROFILE:-}" ]; then
+    if [ "$label" = hub ] && [ -z "${PROFILE:-}${OLD_LOADGEN:-}" ]; then
         case $round in ""|1) sed -i -E "/^$workload(-[0-9]+)?:/d" "$bench/results/$runtime-hub-disconnects.txt" ;; esac
         echo "$key: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
     fi
@@ -210,7 +210,7 @@ for workload in $workloads; do
             if [ "$rounds" = 1 ]; then loadgen "$label" "$workload"; else loadgen "$label" "$workload" "$round"; fi
         done
     done
-    if [ "$rounds" != 1 ] && [ -z "${PROFILE:-}" ]; then
+    if [ "$rounds" != 1 ] && [ -z "${PROFILE:-}${OLD_LOADGEN:-}" ]; then
         for label in $labels; do
             java -jar "$bench/loadgen/target/loadgen.jar" median --out "$bench/results/$runtime-$label-$workload.json" \
                 "$work/$runtime-$label-$workload"-*.json || echo "median failed: $runtime $label $workload" >&2
@@ -218,7 +218,12 @@ for workload in $workloads; do
     fi
 done
 
-if [ -z "${PROFILE:-}" ]; then
+if [ -n "${OLD_LOADGEN:-}" ]; then
+    for label in $labels; do
+        java -jar "$bench/loadgen/target/loadgen.jar" median --out "$work/median-$runtime-$label.json" \
+            "$work/aside-$runtime-$label"-*.json || echo "median failed: $runtime $label" >&2
+    done
+elif [ -z "${PROFILE:-}" ]; then
     java -jar "$bench/loadgen/target/loadgen.jar" report --results "$bench/results" --out "$bench/RESULTS.md" \
         --chart "$bench/results.png"
 fi
