@@ -1,6 +1,12 @@
 package org.ssehub.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -9,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -19,11 +27,15 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ssehub.Nginx;
+import org.ssehub.SseStream;
 
 /**
  * On Payara Micro, whose Arquillian adapter runs one JVM per deployment on one port: node A is the deployment under
- * test, node B a second Payara Micro of the same build on a port of its own, started here with the same settings.
+ * test, node B a second Payara Micro of the same build on a port of its own, started here with the same settings
+ * and at the same path, so that the two can also stand behind one nginx upstream.
  */
 @ExtendWith(ArquillianExtension.class)
 class PayaraClusterIT extends ClusterTests {
@@ -43,8 +55,8 @@ class PayaraClusterIT extends ClusterTests {
     static void startNodeB() throws Exception {
         Path basedir = Path.of(System.getProperty("project.basedir"));
         Path work = Files.createDirectories(basedir.resolve("target/payara-node-b"));
-        Path war = work.resolve("node-b.war");
-        ClusterIT.node("node-b.war").as(ZipExporter.class).exportTo(war.toFile(), true);
+        Path war = work.resolve("node-a.war");
+        ClusterIT.node("node-a.war").as(ZipExporter.class).exportTo(war.toFile(), true);
         String java = ProcessHandle.current().info().command().orElse("java");
         nodeB = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dhazelcast.socket.bind.any=false",
                 "-Dsse.publish.token=it-publish-token", "-Dsse.heartbeat.seconds=2",
@@ -57,7 +69,7 @@ class PayaraClusterIT extends ClusterTests {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                var live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT_B + "/node-b/api/health/live"))
+                var live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT_B + "/node-a/api/health/live"))
                         .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.discarding());
                 if (live.statusCode() == 200) {
                     return;
@@ -93,6 +105,49 @@ class PayaraClusterIT extends ClusterTests {
 
     @Override
     URI nodeB() {
-        return URI.create("http://127.0.0.1:" + PORT_B + "/node-b/");
+        return URI.create("http://127.0.0.1:" + PORT_B + "/node-a/");
+    }
+
+    /**
+     * Through the shipped nginx config with the two-node upstream of the example: streams spread over both nodes,
+     * and each gets every event published through nginx, once, in order.
+     */
+    @Test
+    void behindNginxStreamsOnBothNodesGetEveryEvent() throws Exception {
+        String topic = "cluster-nginx-" + UUID.randomUUID();
+        try (Nginx nginx = Nginx.startCluster(nodeA().getPort(), PORT_B)) {
+            URI front = nginx.in().resolve(nodeA().getPath());
+            List<SseStream> streams = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    streams.add(open(front, "api/events?topic=" + topic));
+                }
+                assertTrue(subscribersOn(nodeA(), topic) > 0 && subscribersOn(nodeB(), topic) > 0,
+                        "least_conn put streams on both nodes");
+                List<String> published = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    published.add(id(publish(front, topic, "through nginx " + i)));
+                }
+                for (SseStream stream : streams) {
+                    for (String expected : published) {
+                        assertEquals(expected, stream.nextEvent(TIMEOUT).id());
+                    }
+                }
+            } finally {
+                for (SseStream stream : streams) {
+                    stream.close();
+                }
+            }
+        }
+    }
+
+    private static int subscribersOn(URI node, String topic) throws Exception {
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String body = http.send(HttpRequest.newBuilder(node.resolve("api/topics?limit=1000")).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        try (var reader = Json.createReader(new StringReader(body))) {
+            return reader.readArray().getValuesAs(JsonObject.class).stream()
+                    .filter(t -> t.getString("topic").equals(topic)).mapToInt(t -> t.getInt("subscribers")).sum();
+        }
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
+import org.ssehub.Nginx;
 import org.ssehub.SseStream;
 
 /**
@@ -36,7 +37,7 @@ class NginxIT extends DeployedWar {
     void eventsPassThroughTheShippedNginxConfigAtOnce() throws Exception {
         try (Nginx nginx = Nginx.start(base().getPort(), Map.of())) {
             for (String path : List.of("api/events", "api/events/")) {
-                try (SseStream stream = SseStream.open(nginx.in.resolve(base().getPath()), path, "Accept-Encoding: gzip")) {
+                try (SseStream stream = SseStream.open(nginx.in().resolve(base().getPath()), path, "Accept-Encoding: gzip")) {
                     assertEquals(200, stream.status(), path);
                     assertNull(stream.header("content-encoding"));
                     assertTrue(stream.header("cache-control").contains("no-cache"));
@@ -56,7 +57,7 @@ class NginxIT extends DeployedWar {
     void streamsPerClientAddressAreLimitedAndOverLargeBodiesRefused() throws Exception {
         List<SseStream> open = new ArrayList<>();
         try (Nginx nginx = Nginx.start(base().getPort(), Map.of("limit_conn sse_hub_streams 100;", "limit_conn sse_hub_streams 2;"))) {
-            URI app = nginx.in.resolve(base().getPath());
+            URI app = nginx.in().resolve(base().getPath());
             for (int i = 0; i < 2; i++) {
                 open.add(SseStream.open(app, "api/events"));
                 assertEquals(200, open.get(i).status());
@@ -85,7 +86,7 @@ class NginxIT extends DeployedWar {
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 Nginx nginx = Nginx.start(upstream.getLocalPort(), Map.of())) {
             upstream.setSoTimeout((int) TIMEOUT.toMillis());
-            var answer = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(nginx.in.resolve("api/topics"))
+            var answer = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(nginx.in().resolve("api/topics"))
                     .header("X-Forwarded-For", "203.0.113.9").build(), HttpResponse.BodyHandlers.discarding());
             List<String> head = new ArrayList<>();
             try (Socket proxied = upstream.accept()) {
@@ -97,64 +98,6 @@ class NginxIT extends DeployedWar {
             }
             assertEquals(204, answer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).statusCode());
             assertEquals(List.of("x-forwarded-for: 127.0.0.1"), head.stream().filter(line -> line.startsWith("x-forwarded-for")).toList());
-        }
-    }
-
-    /** nginx from Debian's package, run from a scratch prefix with the shipped server block pointed at the test server. */
-    private record Nginx(Path prefix, URI in) implements AutoCloseable {
-
-        /** With each key of {@code changes} in the shipped file replaced by its value. */
-        static Nginx start(int appPort, Map<String, String> changes) throws IOException, InterruptedException {
-            Path prefix = Files.createTempDirectory("nginx-it");
-            Files.createDirectories(prefix.resolve("logs"));
-            int port;
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
-            Path shipped = Path.of(System.getProperty("project.basedir"), "server-config/nginx/sse-hub.conf");
-            String conf = Files.readString(shipped)
-                    .replace("server 127.0.0.1:8080;", "server 127.0.0.1:" + appPort + ";")
-                    .replace("listen 127.0.0.1:8081;", "listen 127.0.0.1:" + port + ";");
-            for (var change : changes.entrySet()) {
-                if (!conf.contains(change.getKey())) {
-                    throw new IllegalStateException("the shipped nginx config has no " + change.getKey());
-                }
-                conf = conf.replace(change.getKey(), change.getValue());
-            }
-            Files.writeString(prefix.resolve("sse-hub.conf"), conf);
-            Files.writeString(prefix.resolve("nginx.conf"), """
-                    worker_processes 1;
-                    error_log logs/error.log;
-                    pid logs/nginx.pid;
-                    events { worker_connections 64; }
-                    http {
-                        access_log off;
-                        include sse-hub.conf;
-                    }
-                    """);
-            var nginx = new Nginx(prefix, URI.create("http://127.0.0.1:" + port + "/"));
-            nginx.run();
-            return nginx;
-        }
-
-        /** The master process forks after binding, so the listener is ready once this returns. */
-        private void run(String... signal) throws IOException, InterruptedException {
-            var command = new ArrayList<>(List.of("nginx", "-p", prefix + "/", "-c", "nginx.conf"));
-            command.addAll(List.of(signal));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("nginx " + String.join(" ", signal) + " failed (apt-get install nginx): " + output);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                run("-s", "stop");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
