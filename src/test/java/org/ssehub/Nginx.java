@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * nginx from Debian's package, run from a scratch prefix with the shipped {@code server-config/nginx/sse-hub.conf}
@@ -26,11 +27,15 @@ public record Nginx(Path prefix, URI in) implements AutoCloseable {
     public static Nginx startCluster(int... appPorts) throws IOException, InterruptedException {
         String cluster = Files.readString(Path.of(System.getProperty("project.basedir"), "server-config/nginx/sse-hub-cluster.conf"));
         String upstream = cluster.substring(cluster.indexOf("upstream sse_hub {"), cluster.indexOf('}') + 1);
-        StringBuilder servers = new StringBuilder();
+        var servers = Pattern.compile("server 127\\.0\\.0\\.1:\\d+").matcher(upstream);
+        StringBuilder nodes = new StringBuilder();
         for (int port : appPorts) {
-            servers.append("    server 127.0.0.1:").append(port).append(";\n");
+            if (!servers.find()) {
+                throw new IllegalStateException("the shipped two-node example has fewer servers than " + appPorts.length);
+            }
+            servers.appendReplacement(nodes, "server 127.0.0.1:" + port);
         }
-        String nodes = upstream.replaceAll("(?m)^    server 127\\.0\\.0\\.1:\\d+;\\n", "").replace("    keepalive", servers + "    keepalive");
+        servers.appendTail(nodes);
         return start(conf -> conf.substring(0, conf.indexOf("upstream sse_hub {")) + nodes
                 + conf.substring(conf.indexOf('}', conf.indexOf("upstream sse_hub {")) + 1), Map.of());
     }

@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.ssehub.wire.Frame;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.StreamEntryID;
@@ -24,6 +25,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The events of every node of a cluster, in Redis: a stream per topic ({@code sse-hub:t:NAME}), each entry's stream id
@@ -88,20 +90,49 @@ public final class RedisStore implements EventStore, AutoCloseable {
 
     /**
      * KEYS: the streams, then their markers. ARGV: after, up to, count, age bound in microseconds. Answers 0 if an
-     * event after {@code after} is no longer kept, else each stream's entries after it, up to the bound.
+     * event after {@code after} may no longer be kept (one was dropped after it, or it is older than the age bound,
+     * past which whole streams expire with their markers), else each stream's entries after it, up to the bound.
      */
     private static final String READ = """
             local n = #KEYS / 2
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
             local after = tonumber(ARGV[1])
+            if after < now - tonumber(ARGV[4]) then return 0 end
             for i = 1, n do
               if tonumber(redis.call('GET', KEYS[n + i]) or '0') > after then return 0 end
-              if after < now - tonumber(ARGV[4]) and redis.call('EXISTS', KEYS[i]) == 0 then return 0 end
             end
             local out = {}
             for i = 1, n do
               out[i] = redis.call('XRANGE', KEYS[i], '(' .. ARGV[1] .. '-0', ARGV[2] .. '-0', 'COUNT', ARGV[3])
+            end
+            return out
+            """;
+
+    /**
+     * KEYS: the counter, then the streams read. ARGV: the position. Answers the newest id if no stream has an entry
+     * after the position, else false: a reader with nothing new may move its position to the newest id.
+     */
+    private static final String ADVANCE = """
+            for i = 2, #KEYS do
+              if #redis.call('XRANGE', KEYS[i], '(' .. ARGV[1] .. '-0', '+', 'COUNT', 1) > 0 then return false end
+            end
+            return redis.call('GET', KEYS[1]) or ARGV[1]
+            """;
+
+    /**
+     * KEYS: markers of the newest dropped id. ARGV: a position, the age bound in microseconds. Answers, for each, 1 if
+     * a reader at that position may have missed a dropped event (one dropped after it, or it is older than the age
+     * bound), else 0.
+     */
+    private static final String DROPPED = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local after = tonumber(ARGV[1])
+            local old = after < now - tonumber(ARGV[2])
+            local out = {}
+            for i = 1, #KEYS do
+              out[i] = (old or tonumber(redis.call('GET', KEYS[i]) or '0') > after) and 1 or 0
             end
             return out
             """;
@@ -121,10 +152,12 @@ public final class RedisStore implements EventStore, AutoCloseable {
         Set<String> topics();
 
         /**
-         * Delivers {@code events}, in id order, after telling the subscribers of {@code reset} topics (every topic if
-         * null) that events are missing; then every event of the topics read up to {@code upTo} is delivered.
+         * Delivers {@code events} of the topics {@code read}, in id order, after telling the subscribers of
+         * {@code reset} topics (every topic if null) that events are missing; then every event of those topics up to
+         * {@code upTo} is delivered. Answers false, delivering nothing, if the node reads topics now that are not
+         * among {@code read}: their events up to {@code upTo} are not at hand, and the store reads again.
          */
-        void deliver(List<StoredEvent> events, long upTo, Set<String> reset);
+        boolean deliver(Set<String> read, List<StoredEvent> events, long upTo, Set<String> reset);
     }
 
     private final JedisPool pool;
@@ -146,15 +179,20 @@ public final class RedisStore implements EventStore, AutoCloseable {
         config.setMaxWait(timeout);
         config.setJmxEnabled(false);
         int millis = (int) timeout.toMillis();
-        this.pool = new JedisPool(config, URI.create(url), millis, millis);
+        this.blockMillis = Math.max(1, Math.min(100, millis / 2));
+        URI uri = URI.create(url);
+        var client = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis).socketTimeoutMillis(millis)
+                .blockingSocketTimeoutMillis((int) blockMillis + millis).user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri)).database(JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri)).build();
+        this.pool = new JedisPool(config, JedisURIHelper.getHostAndPort(uri), client);
         this.maxPerTopic = maxPerTopic;
         this.maxAgeMicros = TimeUnit.NANOSECONDS.toMicros(maxAge.toNanos());
-        this.blockMillis = Math.max(1, Math.min(100, millis / 2));
         this.node = node;
         try (Jedis jedis = pool.getResource()) {
             List<?> answer = (List<?>) jedis.eval(EPOCH_OF, List.of(COUNTER, EPOCH), List.of());
             epoch = Long.parseLong((String) answer.get(0));
-            position = Long.parseLong((String) answer.get(1));
+            position = Math.max(Long.parseLong((String) answer.get(1)), epoch - 1);
             available = true;
         } catch (JedisException e) {
             LOG.warning(() -> "sse-hub: Redis is unavailable at deployment (" + e.getMessage() + "); retrying");
@@ -226,13 +264,16 @@ public final class RedisStore implements EventStore, AutoCloseable {
         return position;
     }
 
-    /** The first id of the data set in Redis: events before it are not known to it. */
+    /** The first id of the data set in Redis (events before it are not known to it), or 0 before Redis is reached. */
     public long epoch() {
         return epoch;
     }
 
-    /** The newest id given so far, by any node; throws if Redis cannot say. */
+    /** The newest id given so far, by any node; throws if Redis cannot say, or this node has not reached it yet. */
     public long newestId() {
+        if (epoch == 0) {
+            throw new StoreUnavailableException("Redis has not been reached yet", null);
+        }
         String last = reading(jedis -> jedis.get(COUNTER));
         return last == null ? 0 : Long.parseLong(last);
     }
@@ -271,8 +312,10 @@ public final class RedisStore implements EventStore, AutoCloseable {
     /**
      * Reads new entries of the topics of this node from one position for all, until closed. A batch in which a stream
      * filled its page is cut at the smallest id such a stream reached, so what is handed over is in id order and
-     * complete up to the new position. On failure it retries with backoff from where it was; on coming back it checks
-     * the epoch and what was dropped past its position, and the node resets what it can no longer vouch for.
+     * complete up to the new position. With nothing new, the position moves on to the newest id, so a topic that
+     * joins later is read from about then, not from an old position. If the node took up a topic while a batch was
+     * read, the batch is read again with it. On failure it retries with backoff from where it was; on coming back it
+     * checks the epoch, and the node resets what it can no longer vouch for.
      */
     private void read() {
         long backoff = 50;
@@ -296,22 +339,18 @@ public final class RedisStore implements EventStore, AutoCloseable {
                     LOG.log(Level.WARNING, "sse-hub: Redis is unavailable; publishing answers 503 until it is back", e);
                 }
                 available = false;
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "sse-hub: reading Redis failed", e);
+                LOG.log(Level.SEVERE, "sse-hub: reading Redis failed; trying again", e);
             }
+            sleep(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
         }
     }
 
     /**
      * After a failure: if Redis lost its data meanwhile (a new epoch), what this node delivered can no longer be
-     * vouched for, and every stream gets {@code reset}; the new data set's ids are all past the position, so its
-     * events are read from there. Events dropped past the position are found by the next read.
+     * vouched for, and every stream gets {@code reset}; the new data set's ids are all past the epoch, so its events
+     * are read from just before it.
      */
     private void rejoin(Jedis jedis) {
         pool.clear();
@@ -319,31 +358,37 @@ public final class RedisStore implements EventStore, AutoCloseable {
         long now = Long.parseLong((String) answer.get(0));
         long newest = Long.parseLong((String) answer.get(1));
         if (epoch == 0) {
-            position = newest;
-            node.deliver(List.of(), position, Set.of());
+            position = Math.max(newest, now - 1);
+            epoch = now;
+            while (!node.deliver(node.topics(), List.of(), position, Set.of())) {
+                Thread.onSpinWait();
+            }
         } else if (now != epoch) {
             long was = epoch;
             LOG.warning(() -> "sse-hub: Redis lost its data (epoch " + was + ", now " + now + "); streams get reset");
-            node.deliver(List.of(), position, null);
+            position = now - 1;
+            epoch = now;
+            while (!node.deliver(node.topics(), List.of(), position, null)) {
+                Thread.onSpinWait();
+            }
         }
-        epoch = now;
         LOG.info("sse-hub: Redis is available");
     }
 
     private void readOnce(Jedis jedis) {
-        Set<String> topics = node.topics();
+        Set<String> topics = Set.copyOf(node.topics());
+        long from = position;
         if (topics.isEmpty()) {
-            jedis.ping();
-            available = true;
+            moveOn(jedis, topics, from);
             sleep(blockMillis);
             return;
         }
-        long from = position;
         Map<String, StreamEntryID> streams = new HashMap<>();
         topics.forEach(topic -> streams.put(stream(topic), new StreamEntryID(from, 0)));
         var batch = jedis.xread(XReadParams.xReadParams().count(PAGE).block((int) blockMillis), streams);
         available = true;
         if (batch == null || batch.isEmpty()) {
+            moveOn(jedis, topics, from);
             return;
         }
         long cut = Long.MAX_VALUE;
@@ -372,15 +417,41 @@ public final class RedisStore implements EventStore, AutoCloseable {
         events.sort(Comparator.comparingLong(StoredEvent::id));
         Set<String> reset = droppedSince(jedis, read, from);
         position = upTo;
-        node.deliver(events, upTo, reset);
+        boolean delivered = false;
+        try {
+            delivered = node.deliver(topics, events, upTo, reset);
+        } finally {
+            if (!delivered) {
+                position = from;
+            }
+        }
     }
 
-    /** Those of {@code topics} that dropped an event after {@code after}: their readers missed it. */
-    private static Set<String> droppedSince(Jedis jedis, List<String> topics, long after) {
-        List<String> marks = jedis.mget(topics.stream().map(RedisStore::dropped).toArray(String[]::new));
+    /**
+     * With nothing new for {@code topics} after {@code from}, moves the position on to the newest id given, so that a
+     * topic taken up later is read from about then; unless an entry came meanwhile, which the next read takes.
+     */
+    private void moveOn(Jedis jedis, Set<String> topics, long from) {
+        List<String> keys = new ArrayList<>(topics.size() + 1);
+        keys.add(COUNTER);
+        topics.forEach(topic -> keys.add(stream(topic)));
+        Object newest = jedis.eval(ADVANCE, keys, List.of(Long.toString(from)));
+        available = true;
+        if (newest instanceof String number && Long.parseLong(number) > from) {
+            position = Long.parseLong(number);
+            if (!node.deliver(topics, List.of(), position, Set.of())) {
+                position = from;
+            }
+        }
+    }
+
+    /** Those of {@code topics} whose readers at {@code after} may have missed an event that was dropped. */
+    private Set<String> droppedSince(Jedis jedis, List<String> topics, long after) {
+        List<?> marks = (List<?>) jedis.eval(DROPPED, topics.stream().map(RedisStore::dropped).toList(),
+                List.of(Long.toString(after), Long.toString(maxAgeMicros)));
         Set<String> missed = new HashSet<>();
         for (int i = 0; i < topics.size(); i++) {
-            if (marks.get(i) != null && Long.parseLong(marks.get(i)) > after) {
+            if (((Long) marks.get(i)) == 1L) {
                 missed.add(topics.get(i));
             }
         }

@@ -188,10 +188,16 @@ public class TopicRegistry {
         }
 
         @Override
-        public void deliver(List<StoredEvent> events, long upTo, Set<String> reset) {
+        public boolean deliver(Set<String> read, List<StoredEvent> events, long upTo, Set<String> reset) {
             synchronized (TopicRegistry.this) {
                 if (closed) {
-                    return;
+                    return true;
+                }
+                if (!read.containsAll(topics.keySet())) {
+                    return false;
+                }
+                if (reset == null) {
+                    lastId = upTo;
                 }
                 if (reset == null || !reset.isEmpty()) {
                     Frame missed = reset("events were lost in the cluster's store");
@@ -213,6 +219,7 @@ public class TopicRegistry {
                     }
                 }
                 lastId = Math.max(lastId, upTo);
+                return true;
             }
         }
     }
@@ -236,7 +243,7 @@ public class TopicRegistry {
     public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
             BooleanSupplier committed) {
         long newest = 0;
-        if (cluster != null && lastEventId != null) {
+        if (cluster != null && (lastEventId != null || cluster.epoch() == 0)) {
             try {
                 newest = cluster.newestId();
             } catch (StoreUnavailableException e) {
@@ -300,7 +307,7 @@ public class TopicRegistry {
             subscriber.send(reset("unknown Last-Event-ID"));
             return;
         }
-        long first = cluster == null ? firstId : cluster.epoch();
+        long first = cluster == null ? firstId : cluster.epoch() - 1;
         long newest = cluster == null ? lastId : Math.max(lastId, newestInCluster);
         if (seen < first || seen > newest) {
             subscriber.send(reset("unknown Last-Event-ID"));

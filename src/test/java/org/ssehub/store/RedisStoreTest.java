@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class RedisStoreTest {
         }
 
         @Override
-        public void deliver(List<StoredEvent> events, long upTo, Set<String> reset) {
+        public boolean deliver(Set<String> read, List<StoredEvent> events, long upTo, Set<String> reset) {
             CountDownLatch wait = gate;
             if (wait != null) {
                 held.countDown();
@@ -69,10 +70,32 @@ class RedisStoreTest {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (!read.containsAll(topics)) {
+                return false;
+            }
             if (reset == null || !reset.isEmpty()) {
                 handed.add(reset == null ? "reset all" : "reset " + reset);
             }
             handed.addAll(events);
+            synchronized (this) {
+                position = Math.max(position, upTo);
+                notifyAll();
+            }
+            return true;
+        }
+
+        private long position;
+
+        /** Waits until everything up to {@code id} of the topics read was handed over. */
+        synchronized void awaitPosition(long id) throws InterruptedException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (position < id) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("the node did not get to " + id + " within " + TIMEOUT + ", it is at " + position);
+                }
+                wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
         }
 
         StoredEvent next() throws InterruptedException {
@@ -148,9 +171,7 @@ class RedisStoreTest {
             ids.add(store.append("a", Frame.event("n", "a" + i)).id());
         }
         ids.add(store.append("b", Frame.event("n", "b")).id());
-        node.topics.add("c");
-        long moved = store.append("c", Frame.event("n", "moves the position on")).id();
-        assertEquals(moved, node.next().id());
+        node.awaitPosition(ids.get(5));
         assertEquals(ids.subList(2, 6), store.read(Set.of("a", "b"), ids.get(1), 10).orElseThrow().stream().map(StoredEvent::id).toList());
         assertTrue(store.read(Set.of("a"), ids.get(0), 10).isEmpty(), "event 2 of a was dropped");
         assertEquals(List.of(ids.get(5)), store.read(Set.of("b"), ids.get(0), 10).orElseThrow().stream().map(StoredEvent::id).toList());
@@ -179,6 +200,37 @@ class RedisStoreTest {
     }
 
     @Test
+    void aTopicTakenUpWhileABatchIsReadIsReadFromTheSamePosition() throws Exception {
+        var node = new Recorder("y");
+        var store = store(node, 100, Duration.ofSeconds(2));
+        var gate = new CountDownLatch(1);
+        node.gate = gate;
+        long y = store.append("y", Frame.event("n", "y")).id();
+        assertTrue(node.held.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the reader holds a batch of y");
+        long x = store.append("x", Frame.event("n", "x")).id();
+        node.topics.add("x");
+        node.gate = null;
+        gate.countDown();
+        assertEquals(y, node.next().id());
+        assertEquals(x, node.next().id(), "x's event after the batch's start came too");
+        assertNull(node.handed.poll(300, TimeUnit.MILLISECONDS), "nothing twice");
+    }
+
+    @Test
+    void aTopicTakenUpLaterIsReadFromAboutThenNotFromAnOldPosition() throws Exception {
+        var node = new Recorder("quiet");
+        var store = store(node, 100, Duration.ofSeconds(2));
+        long last = 0;
+        for (int i = 0; i < 5; i++) {
+            last = store.append("busy", Frame.event("n", "old " + i)).id();
+        }
+        node.awaitPosition(last);
+        node.topics.add("busy");
+        long fresh = store.append("busy", Frame.event("n", "new")).id();
+        assertEquals(fresh, node.next().id(), "no old event of busy, and no reset");
+    }
+
+    @Test
     void publishingFailsWithinTheTimeoutWhileRedisHangsAndWorksWhenItIsBack() throws Exception {
         var node = new Recorder("a");
         var store = store(node, 100, Duration.ofMillis(500));
@@ -191,7 +243,7 @@ class RedisStoreTest {
         redis.thaw();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!store.available() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         assertTrue(store.available());
         long after = store.append("a", Frame.event("n", "after")).id();
@@ -215,7 +267,7 @@ class RedisStoreTest {
             try {
                 after = store.append("a", Frame.event("n", "after")).id();
             } catch (StoreUnavailableException notYet) {
-                Thread.onSpinWait();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
         assertTrue(after > before, "ids never go backwards");
