@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,25 +18,33 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final String password;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, String password) {
         this.port = port;
         this.dir = dir;
+        this.password = password;
     }
 
     public static RedisServer start() throws IOException {
+        return start(null);
+    }
+
+    /** One that asks clients for {@code password} (null: none). */
+    public static RedisServer start(String password) throws IOException {
         int port;
         try (var probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        var redis = new RedisServer(port, Files.createTempDirectory("redis-it"));
+        var redis = new RedisServer(port, Files.createTempDirectory("redis-it"), password);
         redis.run();
         return redis;
     }
 
+    /** Its URL, with the password if it has one. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
     }
 
     /** Starts it again, empty: as a restart without persistence. */
@@ -54,8 +64,12 @@ public final class RedisServer implements AutoCloseable {
 
     private void run() throws IOException {
         try {
-            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+            var command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes"));
+            if (password != null) {
+                command.addAll(List.of("--requirepass", password));
+            }
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         } catch (IOException e) {
             throw new IOException("cannot start redis-server (apt-get install redis-server): " + e.getMessage(), e);

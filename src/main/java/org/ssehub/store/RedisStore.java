@@ -20,6 +20,7 @@ import org.ssehub.wire.Frame;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -110,14 +111,16 @@ public final class RedisStore implements EventStore, AutoCloseable {
             """;
 
     /**
-     * KEYS: the counter, then the streams read. ARGV: the position. Answers the newest id if no stream has an entry
-     * after the position, else false: a reader with nothing new may move its position to the newest id.
+     * KEYS: the counter, the epoch, then the streams read. ARGV: the position. Answers the epoch ("" if none) and the
+     * newest id if no stream has an entry after the position, else "": a reader with nothing new may move its
+     * position to the newest id.
      */
     private static final String ADVANCE = """
-            for i = 2, #KEYS do
-              if #redis.call('XRANGE', KEYS[i], '(' .. ARGV[1] .. '-0', '+', 'COUNT', 1) > 0 then return false end
+            local epoch = redis.call('GET', KEYS[2]) or ''
+            for i = 3, #KEYS do
+              if #redis.call('XRANGE', KEYS[i], '(' .. ARGV[1] .. '-0', '+', 'COUNT', 1) > 0 then return {epoch, ''} end
             end
-            return redis.call('GET', KEYS[1]) or ARGV[1]
+            return {epoch, redis.call('GET', KEYS[1]) or ARGV[1]}
             """;
 
     /**
@@ -184,7 +187,7 @@ public final class RedisStore implements EventStore, AutoCloseable {
         var client = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis).socketTimeoutMillis(millis)
                 .blockingSocketTimeoutMillis((int) blockMillis + millis).user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri)).database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri)).build();
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri)).protocol(RedisProtocol.RESP2).build();
         this.pool = new JedisPool(config, JedisURIHelper.getHostAndPort(uri), client);
         this.maxPerTopic = maxPerTopic;
         this.maxAgeMicros = TimeUnit.NANOSECONDS.toMicros(maxAge.toNanos());
@@ -429,16 +432,23 @@ public final class RedisStore implements EventStore, AutoCloseable {
 
     /**
      * With nothing new for {@code topics} after {@code from}, moves the position on to the newest id given, so that a
-     * topic taken up later is read from about then; unless an entry came meanwhile, which the next read takes.
+     * topic taken up later is read from about then; unless an entry came meanwhile, which the next read takes. If the
+     * epoch changed under a connection that stayed up (a flush, a failover behind a proxy), it rejoins.
      */
     private void moveOn(Jedis jedis, Set<String> topics, long from) {
-        List<String> keys = new ArrayList<>(topics.size() + 1);
+        List<String> keys = new ArrayList<>(topics.size() + 2);
         keys.add(COUNTER);
+        keys.add(EPOCH);
         topics.forEach(topic -> keys.add(stream(topic)));
-        Object newest = jedis.eval(ADVANCE, keys, List.of(Long.toString(from)));
+        List<?> answer = (List<?>) jedis.eval(ADVANCE, keys, List.of(Long.toString(from)));
         available = true;
-        if (newest instanceof String number && Long.parseLong(number) > from) {
-            position = Long.parseLong(number);
+        if (!Long.toString(epoch).equals(answer.get(0))) {
+            rejoin(jedis);
+            return;
+        }
+        String newest = (String) answer.get(1);
+        if (!newest.isEmpty() && Long.parseLong(newest) > from) {
+            position = Long.parseLong(newest);
             if (!node.deliver(topics, List.of(), position, Set.of())) {
                 position = from;
             }

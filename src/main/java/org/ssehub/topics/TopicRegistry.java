@@ -115,16 +115,23 @@ public class TopicRegistry {
 
     /**
      * A publication of the app itself (the ticker, a committed transaction); dropped once undeploying has begun. Its
-     * topic is the app's choice, so {@code SSE_MAX_TOPICS} does not refuse it.
+     * topic is the app's choice, so {@code SSE_MAX_TOPICS} does not refuse it. In a cluster it is dropped while Redis
+     * is away, with a warning unless every node makes it (a {@code once} key, as the ticker's).
      */
     void onPublication(@Observes(during = TransactionPhase.AFTER_SUCCESS) Publication publication) {
         Frame.Unnumbered event = Frame.event(publication.event(), publication.data());
         if (cluster != null) {
-            if (!closed) {
-                try {
-                    cluster.append(publication.topic(), event, publication.once());
-                } catch (StoreUnavailableException e) {
-                    LOG.fine(() -> "sse-hub: a publication of the app on " + publication.topic() + " was lost: " + e.getMessage());
+            if (closed) {
+                return;
+            }
+            try {
+                if (!cluster.available()) {
+                    throw new StoreUnavailableException("Redis is unavailable", null);
+                }
+                cluster.append(publication.topic(), event, publication.once());
+            } catch (StoreUnavailableException e) {
+                if (publication.once() == null) {
+                    LOG.warning(() -> "sse-hub: a publication of the app on " + publication.topic() + " was lost: " + e.getMessage());
                 }
             }
             return;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ssehub.RedisServer;
 import org.ssehub.wire.Frame;
+import redis.clients.jedis.Jedis;
 
 /** The cluster's store against a real redis-server, with a node that records what the store hands it. */
 class RedisStoreTest {
@@ -151,6 +153,24 @@ class RedisStoreTest {
     }
 
     @Test
+    void aPasswordInTheUrlIsUsedAndAWrongOneIsRefused() throws Exception {
+        try (var guarded = RedisServer.start("a-redis-secret")) {
+            var node = new Recorder("a");
+            try (var store = new RedisStore(guarded.url(), Duration.ofSeconds(2), 100, Duration.ofHours(1),
+                    Executors.defaultThreadFactory(), node)) {
+                long id = store.append("a", Frame.event("n", "with a password")).id();
+                assertEquals(id, node.next().id());
+            }
+            String wrong = guarded.url().replace("a-redis-secret", "wrong");
+            try (var store = new RedisStore(wrong, Duration.ofSeconds(2), 100, Duration.ofHours(1),
+                    Executors.defaultThreadFactory(), new Recorder())) {
+                assertThrows(StoreUnavailableException.class, () -> store.append("a", Frame.event("n", "refused")));
+                assertTrue(!store.available());
+            }
+        }
+    }
+
+    @Test
     void ofTheAppendsThatNameTheSameKeyOnlyTheFirstIsKept() throws Exception {
         var node = new Recorder("ticker");
         var a = store(node, 100, Duration.ofSeconds(2));
@@ -252,6 +272,20 @@ class RedisStoreTest {
             assertTrue(text(got).contains("data: during"), "only the refused event may come between: " + text(got));
             got = node.next();
         }
+    }
+
+    @Test
+    void aRedisFlushedUnderAnOpenConnectionMakesEveryStreamReset() throws Exception {
+        var node = new Recorder("a");
+        var store = store(node, 100, Duration.ofSeconds(2));
+        long before = store.append("a", Frame.event("n", "before")).id();
+        assertEquals(before, node.next().id());
+        try (var jedis = new Jedis(URI.create(redis.url()))) {
+            jedis.flushAll();
+        }
+        assertEquals("reset all", node.nextOfAnyKind(), "the reader noticed the new epoch without reconnecting");
+        long after = store.append("a", Frame.event("n", "after")).id();
+        assertEquals(after, node.next().id());
     }
 
     @Test
