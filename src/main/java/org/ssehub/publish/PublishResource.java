@@ -16,12 +16,14 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -35,6 +37,7 @@ import org.ssehub.config.Settings;
 import org.ssehub.ticker.Ticker;
 import org.ssehub.topics.TopicNames;
 import org.ssehub.topics.TopicRegistry;
+import org.ssehub.web.ProblemMapper;
 import org.ssehub.wire.Frame;
 
 /**
@@ -122,7 +125,14 @@ public class PublishResource {
                     + " SSE_MAX_PAYLOAD_BYTES (" + settings.maxPayloadBytes() + "): too many line breaks",
                     Response.Status.REQUEST_ENTITY_TOO_LARGE);
         }
-        long id = registry.publish(topic, event);
+        long id;
+        try {
+            id = registry.publish(topic, event);
+        } catch (ServiceUnavailableException refused) {
+            // Answered, not thrown: RESTEasy writes a thrown exception through the servlet context, which an undeploy
+            // may have destroyed meanwhile (UT015023), and the client would get a 500 instead of this 503.
+            return ProblemMapper.problem(refused, HttpMethod.POST);
+        }
         return Response.status(Response.Status.CREATED)
                 .entity(Json.createObjectBuilder().add("id", Long.toString(id)).build().toString())
                 .build();

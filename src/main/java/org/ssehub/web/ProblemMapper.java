@@ -26,9 +26,14 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
 
     @Override
     public Response toResponse(WebApplicationException exception) {
+        return problem(exception, request.getMethod());
+    }
+
+    /** The problem answer to {@code exception} on a request of {@code method}. */
+    public static Response problem(WebApplicationException exception, String method) {
         Response original = exception.getResponse();
         var problem = Response.fromResponse(original).type(PROBLEM_JSON).entity(body(original.getStatusInfo(), exception));
-        if (WITH_BODY.contains(request.getMethod())) {
+        if (WITH_BODY.contains(method)) {
             problem.header("Connection", "close");
         }
         return problem.build();
