@@ -14,6 +14,10 @@
 # profiler costs a little CPU, so its runs' figures go to bench/target/RUNTIME, not into bench/results.
 # OLD_LOADGEN=<git revision> also builds the load tool of that revision; the label `oldtool` then measures the hub
 # with it, to check that two versions of the tool agree. These runs and their medians stay in bench/target/RUNTIME.
+# The label `cluster` measures two more deployments of the hub, node-a and node-b, on a redis-server that this script
+# starts (pinned to CPU 1, beside the load tool, no persistence): subscribers and publications take turns over the two
+# nodes. The workload `topics` (1,000 topics × 5 subscribers) runs only for the hub's labels.
+#   LABELS="hub cluster" bench/run.sh wildfly headline topics
 set -euo pipefail
 runtime=${1:?usage: bench/run.sh payara|wildfly|tomcat [workload ...]}
 shift
@@ -28,7 +32,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/bench
 work=$bench/target/$runtime
 mkdir -p "$bench/results"
-touch "$bench/results/$runtime-hub-disconnects.txt"
+# A run with the cluster files its figures under RUNTIME+redis, apart from the runs without it: its `hub` row is the
+# single-node figure of the same server run, which the cluster's figures are compared with.
+[[ " $labels " == *" cluster "* ]] && cluster=1 || cluster=
+name=$runtime${cluster:++redis}
+touch "$bench/results/$name-hub-disconnects.txt"
 rm -rf "$work" && mkdir -p "$work"
 
 mvn -q -B -f "$root/pom.xml" package -DskipTests
@@ -49,6 +57,24 @@ fi
 version() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -1; }
 fetch() { mvn -q -B -f "$root/pom.xml" dependency:copy -Dartifact="$1" -DoutputDirectory="$work" -Dmdep.stripVersion=true; }
 
+redis_port=18479
+# Copies the hub's WAR FROM to TO with SSE_REDIS_URL set in its web.xml: only these deployments use Redis.
+cluster_node() {
+    local web=$work/node-web
+    rm -rf "$web" && mkdir -p "$web/WEB-INF"
+    unzip -p "$1" WEB-INF/web.xml | sed "s|</web-app>|<context-param><param-name>SSE_REDIS_URL</param-name><param-value>redis://127.0.0.1:$redis_port</param-value></context-param></web-app>|" \
+        > "$web/WEB-INF/web.xml"
+    cp "$1" "$2"
+    (cd "$web" && jar uf "$2" WEB-INF/web.xml)
+}
+if [ -n "$cluster" ]; then
+    taskset -c 1 redis-server --bind 127.0.0.1 --port $redis_port --save '' --appendonly no --daemonize no \
+        > "$work/redis.log" 2>&1 &
+    redis_pid=$!
+    trap 'kill "$redis_pid" 2>/dev/null' EXIT
+    for _ in $(seq 1 50); do redis-cli -p $redis_port ping > /dev/null 2>&1 && break; sleep 0.2; done
+fi
+
 if [ -n "${PROFILE:-}" ]; then
     fetch "tools.profiler:async-profiler:3.0:jar"
     unzip -q -o "$work/async-profiler.jar" 'linux-x64/*' -d "$work"
@@ -66,6 +92,9 @@ case $runtime in
         cp "$bench/baselines/target/baselines.war" "$work/baselines.war"
         deploys=(--deploy hub.war --deploy baselines.war)
         if [ -n "${BEFORE:-}" ]; then cp "$(before_war sse-hub)" "$work/before.war"; deploys+=(--deploy before.war); fi
+        if [ -n "$cluster" ]; then
+            for node in node-a node-b; do cluster_node "$root/target/sse-hub.war" "$work/$node.war"; deploys+=(--deploy $node.war); done
+        fi
         (cd "$work" && exec taskset -c 0 java $server_opts -jar payara-micro.jar --nocluster --port $port \
             --prebootcommandfile "$root/server-config/payara/pre-boot-commands.asadmin" \
             "${deploys[@]}") > "$work/server.log" 2>&1 &
@@ -80,6 +109,9 @@ case $runtime in
         cp "$root/target/sse-hub.war" "$home/standalone/deployments/hub.war"
         cp "$bench/baselines/target/baselines.war" "$home/standalone/deployments/baselines.war"
         [ -n "${BEFORE:-}" ] && cp "$(before_war sse-hub)" "$home/standalone/deployments/before.war"
+        if [ -n "$cluster" ]; then
+            for node in node-a node-b; do cluster_node "$root/target/sse-hub.war" "$home/standalone/deployments/$node.war"; done
+        fi
         JAVA_OPTS="$server_opts" taskset -c 0 bash "$home/bin/standalone.sh" -Djboss.bind.address=127.0.0.1 \
             -Djboss.bind.address.management=127.0.0.1 -Djboss.socket.binding.port-offset=$((port - 8080)) \
             > "$work/server.log" 2>&1 &
@@ -95,6 +127,9 @@ case $runtime in
         cp "$root/target/sse-hub-tomcat.war" "$home/webapps/hub.war"
         cp "$bench/baselines/target/baselines-tomcat.war" "$home/webapps/baselines.war"
         [ -n "${BEFORE:-}" ] && cp "$(before_war sse-hub-tomcat)" "$home/webapps/before.war"
+        if [ -n "$cluster" ]; then
+            for node in node-a node-b; do cluster_node "$root/target/sse-hub-tomcat.war" "$home/webapps/$node.war"; done
+        fi
         CATALINA_OPTS="$server_opts -Dhttp.port=$port -Dshutdown.port=-1" taskset -c 0 bash "$home/bin/catalina.sh" run \
             > "$work/server.log" 2>&1 &
         marker="catalina.home=$home"
@@ -102,7 +137,7 @@ case $runtime in
     *) echo "unknown runtime $runtime" >&2; exit 2 ;;
 esac
 launcher=$!
-trap 'kill $launcher 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
+trap 'kill $launcher 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; [ -n "${redis_pid:-}" ] && kill "$redis_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 base=http://127.0.0.1:$port
 for _ in $(seq 1 120); do
@@ -118,8 +153,13 @@ echo "$runtime server pid $pid on CPU $(taskset -pc "$pid" | awk '{print $NF}')"
 target() {
     case $1 in
         hub|before|oldtool) local app=$1; [ "$1" = oldtool ] && app=hub
-            urls=(--url "$base/$app/api/events?topic=bench" --publish-url "$base/$app/api/topics/bench/events"
+            urls=(--url "$base/$app/api/events?topic={topic}" --publish-url "$base/$app/api/topics/{topic}/events"
                   --header "Authorization: Bearer $token" --count-url "$base/$app/api/topics" --topic bench) ;;
+        cluster)
+            urls=(--header "Authorization: Bearer $token" --topic bench --redis-pid "$redis_pid")
+            for node in node-a node-b; do
+                urls+=(--url "$base/$node/api/events?topic={topic}" --publish-url "$base/$node/api/topics/{topic}/events")
+            done ;;
         async) urls=(--url "$base/baselines/async" --publish-url "$base/baselines/async") ;;
         naive) urls=(--url "$base/baselines/api/naive" --publish-url "$base/baselines/api/naive") ;;
     esac
@@ -128,17 +168,17 @@ target() {
 # Measures LABEL on WORKLOAD into bench/results, or, given a ROUND of a repeated workload, into the work folder.
 loadgen() {
     local label=$1 workload=$2 round=${3:-}
-    local key=$workload${round:+-$round} out=$bench/results/$runtime-$1-$2.json
-    [ -n "$round" ] && out=$work/$runtime-$label-$key.json
-    [ -n "${PROFILE:-}${OLD_LOADGEN:-}" ] && out=$work/aside-$runtime-$label-$key.json
+    local key=$workload${round:+-$round} out=$bench/results/$name-$1-$2.json
+    [ -n "$round" ] && out=$work/$name-$label-$key.json
+    [ -n "${PROFILE:-}${OLD_LOADGEN:-}" ] && out=$work/aside-$name-$label-$key.json
     local jar=$bench/loadgen/target/loadgen.jar
     [ "$label" = oldtool ] && jar=$work/old-loadgen/bench/loadgen/target/loadgen.jar
-    local args=(--label "$label" --runtime "$runtime" --workload "$workload" --server-pid "$pid"
+    local args=(--label "$label" --runtime "$name" --workload "$workload" --server-pid "$pid"
         --seconds "$seconds" --warmup-seconds "$warmup" --out "$out")
     [ "$workload" = ramp ] && args+=(--max-ramp-subscribers "${RAMP_MAX:-16000}")
-    case $label in hub|before|oldtool) [ -n "${STALL_HOLD:-}" ] && args+=(--stall-hold-seconds "$STALL_HOLD") ;; esac
+    case $label in hub|before|oldtool|cluster) [ -n "${STALL_HOLD:-}" ] && args+=(--stall-hold-seconds "$STALL_HOLD") ;; esac
     [ -n "${PROFILE:-}" ] && args+=(--profiler "$work/linux-x64/libasyncProfiler.so"
-        --profile-out "$bench/results/profiles/$runtime-$label-$workload")
+        --profile-out "$bench/results/profiles/$name-$label-$workload")
     target "$label"
     args+=("${urls[@]}")
     [ "$label" = hub ] && before=$(disconnects)
@@ -146,8 +186,8 @@ loadgen() {
         || echo "loadgen failed: $runtime $label $workload" >&2
     settle "$label"
     if [ "$label" = hub ] && [ -z "${PROFILE:-}${OLD_LOADGEN:-}" ]; then
-        case $round in ""|1) sed -i -E "/^$workload(-[0-9]+)?:/d" "$bench/results/$runtime-hub-disconnects.txt" ;; esac
-        echo "$key: before $before, after $(disconnects)" >> "$bench/results/$runtime-hub-disconnects.txt"
+        case $round in ""|1) sed -i -E "/^$workload(-[0-9]+)?:/d" "$bench/results/$name-hub-disconnects.txt" ;; esac
+        echo "$key: before $before, after $(disconnects)" >> "$bench/results/$name-hub-disconnects.txt"
     fi
     sleep 3
 }
@@ -162,11 +202,16 @@ disconnects() {
 # broadcast each second until the server holds no more descriptors than before the first run, or holds steady for
 # 10 s: the stock broadcaster on WildFly never closes some (RESULTS.md), and Tomcat keeps a few hundred.
 settle() {
-    if [ "$1" = hub ] || [ "$1" = before ] || [ "$1" = oldtool ]; then
-        local app=$1
-        [ "$1" = oldtool ] && app=hub
+    if [ "$1" = hub ] || [ "$1" = before ] || [ "$1" = oldtool ] || [ "$1" = cluster ]; then
+        local apps=$1 app open
+        [ "$1" = oldtool ] && apps=hub
+        [ "$1" = cluster ] && apps="node-a node-b"
         for _ in $(seq 1 60); do
-            [ "$(curl -fs -m 10 "$base/$app/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] && return
+            open=0
+            for app in $apps; do
+                [ "$(curl -fs -m 10 "$base/$app/api/metrics" | sed -n 's/^sse_hub_connections \([0-9]*\).*/\1/p')" = 0 ] || open=1
+            done
+            [ $open = 0 ] && return
             sleep 1
         done
         echo "$1 streams still open 60 s after the run" >&2
@@ -189,14 +234,20 @@ descriptors() { ls "/proc/$pid/fd" | wc -l; }
 idle_descriptors=$(descriptors)
 
 # The JIT compiles the hub's and the baselines' code while they first carry load; in a profile of a fresh Tomcat,
-# compiling took a quarter of the hub's CPU in its first measured window. So each gets an unrecorded headline pass
-# first, and no measured window pays for compiling what the next one then gets for free.
-for label in $labels; do
-    target "$label"
-    taskset -c 1 java -Xmx2g -jar "$bench/loadgen/target/loadgen.jar" --workload headline --seconds 10 --warmup-seconds 2 \
-        "${urls[@]}" --out "$work/warm-up-$label.json" > "$work/warm-up-$label.log" 2>&1 \
-        || echo "warm-up failed: $runtime $label (see $work/warm-up-$label.log)" >&2
-    settle "$label"
+# compiling took a quarter of the hub's CPU in its first measured window, and in a profile of `fast` (many events
+# per send, unlike headline) the compiler took 30 % of the hub's samples. So each label gets unrecorded passes of
+# WARM_UP_WORKLOADS (default: headline fast) first, and no measured window pays for compiling what the next one
+# then gets for free.
+for workload in ${WARM_UP_WORKLOADS:-headline fast}; do
+    for label in $labels; do
+        [ "$workload" = topics ] && [[ " async naive " == *" $label "* ]] && continue
+        target "$label"
+        taskset -c 1 java -Xmx2g -jar "$bench/loadgen/target/loadgen.jar" --workload "$workload" --seconds 10 \
+            --warmup-seconds 2 "${urls[@]}" --out "$work/warm-up-$label-$workload.json" \
+            > "$work/warm-up-$label-$workload.log" 2>&1 \
+            || echo "warm-up failed: $runtime $label $workload (see $work/warm-up-$label-$workload.log)" >&2
+        settle "$label"
+    done
 done
 idle_descriptors=$(descriptors)
 
@@ -207,21 +258,23 @@ for workload in $workloads; do
     [[ " $repeated " == *" $workload "* ]] && rounds=$repeat
     for round in $(seq 1 "$rounds"); do
         for label in $labels; do
+            [ "$workload" = topics ] && [[ " async naive " == *" $label "* ]] && continue
             if [ "$rounds" = 1 ]; then loadgen "$label" "$workload"; else loadgen "$label" "$workload" "$round"; fi
         done
     done
     if [ "$rounds" != 1 ] && [ -z "${PROFILE:-}${OLD_LOADGEN:-}" ]; then
         for label in $labels; do
-            java -jar "$bench/loadgen/target/loadgen.jar" median --out "$bench/results/$runtime-$label-$workload.json" \
-                "$work/$runtime-$label-$workload"-*.json || echo "median failed: $runtime $label $workload" >&2
+            [ "$workload" = topics ] && [[ " async naive " == *" $label "* ]] && continue
+            java -jar "$bench/loadgen/target/loadgen.jar" median --out "$bench/results/$name-$label-$workload.json" \
+                "$work/$name-$label-$workload"-*.json || echo "median failed: $runtime $label $workload" >&2
         done
     fi
 done
 
 if [ -n "${OLD_LOADGEN:-}" ]; then
     for label in $labels; do
-        java -jar "$bench/loadgen/target/loadgen.jar" median --out "$work/median-$runtime-$label.json" \
-            "$work/aside-$runtime-$label"-*.json || echo "median failed: $runtime $label" >&2
+        java -jar "$bench/loadgen/target/loadgen.jar" median --out "$work/median-$name-$label.json" \
+            "$work/aside-$name-$label"-*.json || echo "median failed: $runtime $label" >&2
     done
 elif [ -z "${PROFILE:-}" ]; then
     java -jar "$bench/loadgen/target/loadgen.jar" report --results "$bench/results" --out "$bench/RESULTS.md" \

@@ -24,6 +24,8 @@ import org.HdrHistogram.Histogram;
 final class Bench {
     private final Options o;
     private final ServerProbe probe;
+    private final ServerProbe redis;
+    private final Targets targets;
     private Subscribers subs;
     private Publisher publisher;
     private final ExecutorService profiling = Executors.newSingleThreadExecutor(task -> {
@@ -35,6 +37,8 @@ final class Bench {
     Bench(Options o) {
         this.o = o;
         this.probe = o.serverPid == null ? null : new ServerProbe(o.serverPid);
+        this.redis = o.redisPid == null ? null : new ServerProbe(o.redisPid);
+        this.targets = o.targets();
     }
 
     Map<String, Object> run() throws Exception {
@@ -45,8 +49,8 @@ final class Bench {
         r.put("workload", o.workload);
         r.put("timestamp", Instant.now().toString());
         r.put("parameters", o.parameters());
-        publisher = new Publisher(URI.create(o.publishUrl), o.headers, o.size);
-        try (Subscribers s = new Subscribers(URI.create(o.url), o.maxInFlight, o.connectTimeoutSeconds)) {
+        publisher = new Publisher(targets, o.headers, o.size);
+        try (Subscribers s = new Subscribers(targets, o.maxInFlight, o.connectTimeoutSeconds)) {
             subs = s;
             s.publishErrors = publisher.errors::get;
             switch (o.workload) {
@@ -204,8 +208,8 @@ final class Bench {
     private Map<String, Object> measure(int requested, double rate) throws InterruptedException, ExecutionException {
         int warm = (int) Math.round(rate * o.warmupSeconds);
         int count = (int) Math.max(1, Math.round(rate * o.seconds));
-        Window w = new Window(publisher.nextSeq() + warm, count);
-        long[] t = new long[2], cpu = new long[2];
+        Window w = new Window(publisher.nextSeq() + warm, count, targets);
+        long[] t = new long[2], cpu = new long[2], redisCpu = new long[2];
         subs.window(w);
         subs.phase = "warmup";
         publisher.publish(rate, warm, w, () -> {
@@ -213,10 +217,12 @@ final class Bench {
             subs.phase = "measure";
             t[0] = System.nanoTime();
             cpu[0] = probe == null ? 0 : probe.cpuTicks();
+            redisCpu[0] = redis == null ? 0 : redis.cpuTicks();
             profile(() -> probe.startProfile(o.profiler));
         }, () -> {
             t[1] = System.nanoTime();
             cpu[1] = probe == null ? 0 : probe.cpuTicks();
+            redisCpu[1] = redis == null ? 0 : redis.cpuTicks();
             profile(() -> probe.stopProfile(o.profiler, o.profileOut));
         });
         if (o.profiler != null) {
@@ -233,7 +239,7 @@ final class Bench {
 
         double seconds = (t[1] - t[0]) / 1e9;
         int published = w.accepted();
-        long expected = (long) published * w.subscribers;
+        long expected = (long) published * w.perEvent();
         long lost = w.lost();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("subscribers", requested);
@@ -259,6 +265,14 @@ final class Bench {
         } else {
             m.put("latencyMs", null);
         }
+        Histogram cross = w.crossNodeMicros;
+        if (cross.getTotalCount() > 0) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("p50", ms(cross.getValueAtPercentile(50)));
+            l.put("p99", ms(cross.getValueAtPercentile(99)));
+            l.put("count", cross.getTotalCount());
+            m.put("crossNodeLatencyMs", l);
+        }
         Histogram last = w.lastSubscriberMicros();
         if (last.getTotalCount() > 0) {
             Map<String, Object> l = new LinkedHashMap<>();
@@ -273,6 +287,14 @@ final class Bench {
             m.put("serverCpuSeconds", round(cpuSeconds, 3));
             m.put("serverCpuPercent", round(100 * cpuSeconds / seconds, 1));
             m.put("cpuMicrosPerEvent", w.delivered == 0 ? null : round(cpuSeconds * 1e6 / w.delivered, 3));
+        }
+        if (redis != null) {
+            double cpuSeconds = redis.cpuSeconds(redisCpu[1] - redisCpu[0]);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("cpuPercent", round(100 * cpuSeconds / seconds, 1));
+            r.put("cpuMicrosPerEvent", w.delivered == 0 ? null : round(cpuSeconds * 1e6 / w.delivered, 3));
+            r.put("rssBytes", redis.rssBytes());
+            m.put("redis", r);
         }
         return m;
     }

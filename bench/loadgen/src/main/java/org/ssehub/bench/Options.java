@@ -13,16 +13,20 @@ final class Options {
             usage: java -jar loadgen.jar [run] --workload NAME [flags]
                    java -jar loadgen.jar report --results DIR --out RESULTS.md --chart results.png
 
-            workloads: idle, headline, fast, large, churn, steady, stalled1, stalled10, capacity, ramp
+            workloads: idle, headline, fast, large, churn, steady, stalled1, stalled10, capacity, ramp, topics
 
             target
               --base URL                 context root (default http://127.0.0.1:8080)
               --topic NAME               topic (default bench)
-              --url URL                  subscribe URL (default BASE/api/events?topic=TOPIC)
-              --publish-url URL          publish URL (default BASE/api/topics/TOPIC/events)
+              --url URL                  subscribe URL (default BASE/api/events?topic={topic}); once per node
+              --publish-url URL          publish URL (default BASE/api/topics/{topic}/events); once per node, in
+                                         the order of --url: subscribers and publications take turns over nodes
+              --topics N                 spread subscribers and publications over N topics, TOPIC-0 .. TOPIC-N-1,
+                                         put for {topic} in the URLs (default 1: TOPIC itself)
               --header "Name: value"     header on every publish and count request (repeatable)
               --count-url URL            topic list with subscriber counts, polled every 250 ms
               --server-pid PID           server process: CPU from /proc, heap with jcmd, RSS
+              --redis-pid PID            a Redis the servers use: its CPU in the window and its RSS
               --profiler LIB             async-profiler's libasyncProfiler.so: profile the server's CPU during
                                          the measured window (needs --server-pid and --profile-out)
               --profile-out FILE         where the profile goes: FILE.html (flame graph), FILE.txt (top frames)
@@ -56,11 +60,13 @@ final class Options {
     int maxRampSubscribers = 16_000;
     String base = "http://127.0.0.1:8080";
     String topic = "bench";
-    String url;
-    String publishUrl;
+    int topics = 1;
+    final List<String> urls = new ArrayList<>();
+    final List<String> publishUrls = new ArrayList<>();
     String countUrl;
     final List<String[]> headers = new ArrayList<>();
     Long serverPid;
+    Long redisPid;
     String profiler;
     String profileOut;
     String label = "hub";
@@ -91,6 +97,10 @@ final class Options {
                     throw new IllegalArgumentException("--header wants \"Name: value\", got " + value);
                 }
                 o.headers.add(new String[] {value.substring(0, colon).strip(), value.substring(colon + 1).strip()});
+            } else if (name.equals("url")) {
+                o.urls.add(value);
+            } else if (name.equals("publish-url")) {
+                o.publishUrls.add(value);
             } else {
                 flags.put(name, value);
             }
@@ -139,6 +149,11 @@ final class Options {
                 seconds = 10;
                 warmupSeconds = 2;
             }
+            case "topics" -> {
+                subscribers = 5_000;
+                topics = 1_000;
+                rate = 1_000;
+            }
             default -> throw new IllegalArgumentException("unknown workload " + workload + "\n" + USAGE);
         }
     }
@@ -164,10 +179,10 @@ final class Options {
                 case "max-ramp-subscribers" -> maxRampSubscribers = Integer.parseInt(v);
                 case "base" -> base = v.replaceAll("/+$", "");
                 case "topic" -> topic = v;
-                case "url" -> url = v;
-                case "publish-url" -> publishUrl = v;
+                case "topics" -> topics = Integer.parseInt(v);
                 case "count-url" -> countUrl = v;
                 case "server-pid" -> serverPid = Long.parseLong(v);
+                case "redis-pid" -> redisPid = Long.parseLong(v);
                 case "profiler" -> profiler = v;
                 case "profile-out" -> profileOut = v;
                 case "label" -> label = v;
@@ -181,11 +196,14 @@ final class Options {
     }
 
     private void check() {
-        if (url == null) {
-            url = base + "/api/events?topic=" + topic;
+        if (urls.isEmpty()) {
+            urls.add(base + "/api/events?topic={topic}");
         }
-        if (publishUrl == null) {
-            publishUrl = base + "/api/topics/" + topic + "/events";
+        if (publishUrls.isEmpty()) {
+            publishUrls.add(base + "/api/topics/{topic}/events");
+        }
+        if (topics < 1 || subscribers % topics != 0) {
+            throw new IllegalArgumentException("--subscribers must be a multiple of --topics, so that every topic has as many");
         }
         if (subscribers < 1 || subscribers > MAX_SUBSCRIBERS) {
             throw new IllegalArgumentException("--subscribers must be 1.." + MAX_SUBSCRIBERS
@@ -208,6 +226,10 @@ final class Options {
         }
     }
 
+    Targets targets() {
+        return new Targets(urls, publishUrls, topic, topics);
+    }
+
     Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("subscribers", subscribers);
@@ -217,8 +239,11 @@ final class Options {
         p.put("warmupSeconds", warmupSeconds);
         p.put("stalled", stalled);
         p.put("churn", churn);
-        p.put("url", url);
-        p.put("publishUrl", publishUrl);
+        if (topics > 1) {
+            p.put("topics", topics);
+        }
+        p.put("url", urls.size() == 1 ? urls.get(0) : urls);
+        p.put("publishUrl", publishUrls.size() == 1 ? publishUrls.get(0) : publishUrls);
         if (countUrl != null) {
             p.put("countUrl", countUrl);
         }

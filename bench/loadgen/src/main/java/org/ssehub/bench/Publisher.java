@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes {@code "<seq> <sendNanos> xxx…"} bodies on a fixed-rate schedule, at most
- * {@link #IN_FLIGHT} requests at a time (one keep-alive connection while the server keeps up).
+ * {@link #IN_FLIGHT} requests at a time (one keep-alive connection while the server keeps up), to the node and topic
+ * {@link Targets} gives each sequence number.
  */
 final class Publisher {
     static final int IN_FLIGHT = 4;
@@ -27,7 +28,8 @@ final class Publisher {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    private final URI uri;
+    private final URI[][] uris;
+    private final Targets targets;
     private final List<String[]> headers;
     private final int size;
     private final Semaphore permits = new Semaphore(IN_FLIGHT);
@@ -36,8 +38,14 @@ final class Publisher {
     final AtomicLong errors = new AtomicLong();
     private long nextSeq;
 
-    Publisher(URI uri, List<String[]> headers, int size) {
-        this.uri = uri;
+    Publisher(Targets targets, List<String[]> headers, int size) {
+        this.targets = targets;
+        this.uris = new URI[targets.nodes][targets.topics];
+        for (int node = 0; node < targets.nodes; node++) {
+            for (int t = 0; t < targets.topics; t++) {
+                uris[node][t] = targets.publishUri(node, t);
+            }
+        }
         this.headers = headers;
         this.size = size;
     }
@@ -80,7 +88,7 @@ final class Publisher {
     }
 
     private void send(long seq, int index, Window w) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uris[targets.eventNode(seq)][targets.eventTopic(seq)])
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "text/plain");
         for (String[] h : headers) {

@@ -29,8 +29,8 @@ import java.util.stream.Stream;
 final class Report {
     static final String MARKER = "<!-- generated below -->";
     static final List<String> WORKLOADS = List.of("idle", "headline", "fast", "large", "churn",
-            "steady", "stalled1", "stalled10", "capacity", "ramp");
-    static final List<String> LABELS = List.of("hub", "async", "naive", "before");
+            "steady", "stalled1", "stalled10", "capacity", "ramp", "topics");
+    static final List<String> LABELS = List.of("hub", "cluster", "async", "naive", "before");
     private static final String INTRO = """
             # sse-hub benchmark results
 
@@ -200,7 +200,9 @@ final class Report {
         if ("idle".equals(r.get("workload"))) {
             return fmt(p.get("subscribers"), 0) + " idle subscribers, no publishing.";
         }
-        String s = fmt(p.get("subscribers"), 0) + " subscribers × " + fmt(p.get("rate"), 0) + " events/s × "
+        String s = fmt(p.get("subscribers"), 0) + " subscribers"
+                + (num(p.get("topics")) == null ? "" : " over " + fmt(p.get("topics"), 0) + " topics") + " × "
+                + fmt(p.get("rate"), 0) + " events/s × "
                 + fmt(p.get("size"), 0) + " B, " + fmt(p.get("seconds"), 0) + " s measured after "
                 + fmt(p.get("warmupSeconds"), 0) + " s warm-up";
         if (num(p.get("stalled")) != null && num(p.get("stalled")) > 0) {
@@ -208,6 +210,9 @@ final class Report {
         }
         if (num(p.get("churn")) != null && num(p.get("churn")) > 0) {
             s += ", " + fmt(p.get("churn"), 0) + " extra connects and disconnects per second";
+        }
+        if (p.get("url") instanceof List<?> nodes) {
+            s += "; label `cluster`: " + nodes.size() + " nodes on one Redis, subscribers and publications taking turns over them";
         }
         if ("ramp".equals(r.get("workload"))) {
             s += "; doubling subscribers, then the rate, until delivered < 99 % or p99 > 1 s";
@@ -263,12 +268,19 @@ final class Report {
 
     private static void ratios(StringBuilder b, String workload, List<Map<String, Object>> list) {
         boolean idle = workload.equals("idle");
-        List<String> rows = new ArrayList<>();
+        List<String> rows = new ArrayList<>(), clusterRows = new ArrayList<>();
         for (Map<String, Object> hub : list) {
             if (!"hub".equals(hub.get("label"))) {
                 continue;
             }
             for (Map<String, Object> other : list) {
+                if (other.get("runtime").equals(hub.get("runtime")) && "cluster".equals(other.get("label"))) {
+                    Map<?, ?> c = map(other.get("crossNodeLatencyMs"));
+                    clusterRows.add(cells(hub.get("runtime"), ratio(other.get("deliveredPercent"), hub.get("deliveredPercent")),
+                            ratio(figures(other).get("cpu"), figures(hub).get("cpu")),
+                            ratio(c.get("p50"), map(hub.get("latencyMs")).get("p50")),
+                            ratio(c.get("p99"), map(hub.get("latencyMs")).get("p99"))));
+                }
                 if (other.get("runtime").equals(hub.get("runtime")) && List.of("before", "async", "naive").contains(other.get("label"))) {
                     Map<?, ?> h = figures(hub), o = figures(other);
                     rows.add(idle
@@ -276,6 +288,13 @@ final class Report {
                             : cells(hub.get("runtime"), other.get("label"), ratio(h.get("cpu"), o.get("cpu")), ratio(h.get("p99"), o.get("p99"))));
                 }
             }
+        }
+        if (!clusterRows.isEmpty()) {
+            b.append("cluster ÷ hub (one node, in memory), same runtime and run; latency of the cluster's cross-node deliveries:\n\n"
+                    + "| runtime | delivered % ratio | µs/event ratio | cross-node p50 ratio | cross-node p99 ratio |\n"
+                    + "|---|---:|---:|---:|---:|\n");
+            clusterRows.forEach(b::append);
+            b.append('\n');
         }
         if (rows.isEmpty()) {
             return;
@@ -308,6 +327,15 @@ final class Report {
         if (!repeats.isEmpty()) {
             n.add("median of " + fmt(repeats.get("count"), 0) + " runs: µs/event " + spread(repeats.get("cpuMicrosPerEvent"))
                     + ", p99 " + spread(repeats.get("p99")));
+        }
+        Map<?, ?> cross = map(r.get("crossNodeLatencyMs"));
+        if (!cross.isEmpty()) {
+            n.add("cross-node p50 " + fmt(cross.get("p50"), 2) + " ms, p99 " + fmt(cross.get("p99"), 2) + " ms");
+        }
+        Map<?, ?> redis = map(r.get("redis"));
+        if (!redis.isEmpty()) {
+            n.add("Redis CPU " + fmt(redis.get("cpuPercent"), 1) + " %, " + fmt(redis.get("cpuMicrosPerEvent"), 2)
+                    + " µs/event, RSS " + fmt(num(redis.get("rssBytes")) == null ? null : num(redis.get("rssBytes")) / 1e6, 1) + " MB");
         }
         Map<?, ?> stalled = map(r.get("stalled"));
         if (!stalled.isEmpty()) {

@@ -37,8 +37,9 @@ final class Subscribers implements Runnable, AutoCloseable {
     private static final int PER_SOURCE_ADDRESS = 25_000;
     private static final long SECOND = 1_000_000_000L;
 
-    private final InetSocketAddress target;
-    private final byte[] request;
+    private final Targets targets;
+    private final InetSocketAddress[] addresses;
+    private final byte[][][] requests;
     private final boolean bindLoopback;
     private final int maxInFlight;
     private final long connectTimeoutNanos;
@@ -70,18 +71,26 @@ final class Subscribers implements Runnable, AutoCloseable {
     private int requested;
     private long lastTick, lastTickDelivered;
 
-    Subscribers(URI url, int maxInFlight, double connectTimeoutSeconds) throws IOException {
-        if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-            throw new IllegalArgumentException("the subscribe URL must be http://host:port/path, got " + url);
+    Subscribers(Targets targets, int maxInFlight, double connectTimeoutSeconds) throws IOException {
+        this.targets = targets;
+        this.addresses = new InetSocketAddress[targets.nodes];
+        this.requests = new byte[targets.nodes][targets.topics][];
+        for (int node = 0; node < targets.nodes; node++) {
+            for (int t = 0; t < targets.topics; t++) {
+                URI url = targets.subscribeUri(node, t);
+                if (!"http".equals(url.getScheme()) || url.getHost() == null) {
+                    throw new IllegalArgumentException("the subscribe URL must be http://host:port/path, got " + url);
+                }
+                int port = url.getPort() > 0 ? url.getPort() : 80;
+                addresses[node] = new InetSocketAddress(InetAddress.getByName(url.getHost()), port);
+                String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                        + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+                requests[node][t] = ("GET " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + port
+                        + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\nUser-Agent: sse-hub-loadgen\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+            }
         }
-        int port = url.getPort() > 0 ? url.getPort() : 80;
-        this.target = new InetSocketAddress(InetAddress.getByName(url.getHost()), port);
-        String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + port
-                + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\nUser-Agent: sse-hub-loadgen\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
-        this.bindLoopback = target.getAddress() instanceof java.net.Inet4Address a && a.isLoopbackAddress();
+        this.bindLoopback = addresses[0].getAddress() instanceof java.net.Inet4Address a && a.isLoopbackAddress();
         this.maxInFlight = maxInFlight;
         this.connectTimeoutNanos = (long) (connectTimeoutSeconds * SECOND);
         this.selector = Selector.open();
@@ -297,7 +306,8 @@ final class Subscribers implements Runnable, AutoCloseable {
     }
 
     private void open(int kind) {
-        Conn c = new Conn(kind);
+        long k = kind == CHURN ? churnStarted : created;
+        Conn c = new Conn(kind, targets.subscriberNode(k), targets.subscriberTopic(k));
         if (kind == CHURN) {
             churning.add(c);
         } else {
@@ -321,7 +331,7 @@ final class Subscribers implements Runnable, AutoCloseable {
                 created++;
             }
             c.key = c.ch.register(selector, 0, c);
-            if (c.ch.connect(target)) {
+            if (c.ch.connect(addresses[c.node])) {
                 c.sendRequest();
             } else {
                 c.key.interestOps(SelectionKey.OP_CONNECT);
@@ -417,6 +427,8 @@ final class Subscribers implements Runnable, AutoCloseable {
 
     private final class Conn extends SseParser {
         final int kind;
+        final int node;
+        final byte[] request;
         final long openedNanos = now;
         SocketChannel ch;
         SelectionKey key;
@@ -425,9 +437,11 @@ final class Subscribers implements Runnable, AutoCloseable {
         long maxSeq = -1;
         long seen;
 
-        Conn(int kind) {
+        Conn(int kind, int node, int topic) {
             super(MAX_DATA);
             this.kind = kind;
+            this.node = node;
+            this.request = requests[node][topic];
         }
 
         void sendRequest() throws IOException {
@@ -501,7 +515,7 @@ final class Subscribers implements Runnable, AutoCloseable {
             }
             deliveredAll++;
             if (window != null) {
-                window.record(parsedSeq, now - parsedSent);
+                window.record(parsedSeq, now - parsedSent, node);
             }
         }
 

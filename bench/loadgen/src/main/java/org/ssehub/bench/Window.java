@@ -19,16 +19,35 @@ final class Window {
     final long[] slowestNanos;
     final AtomicIntegerArray publishStatus;
     final Histogram latencyMicros = histogram();
+    /** Deliveries to a node other than the one the event was published on; empty with one node. */
+    final Histogram crossNodeMicros = histogram();
+    private final Targets targets;
+    /** Healthy subscribers when the window opened: each event is due to {@code subscribers / topics} of them. */
     int subscribers;
     long delivered;
     boolean frozen;
 
     Window(long firstSeq, int count) {
+        this(firstSeq, count, null);
+    }
+
+    Window(long firstSeq, int count, Targets targets) {
+        this.targets = targets;
         this.firstSeq = firstSeq;
         this.count = count;
         this.received = new int[count];
         this.slowestNanos = new long[count];
         this.publishStatus = new AtomicIntegerArray(count);
+    }
+
+    void record(long seq, long latencyNanos, int node) {
+        if (frozen || seq - firstSeq < 0 || seq - firstSeq >= count) {
+            return;
+        }
+        record(seq, latencyNanos);
+        if (targets != null && targets.nodes > 1 && targets.eventNode(seq) != node) {
+            record(crossNodeMicros, latencyNanos);
+        }
     }
 
     void record(long seq, long latencyNanos) {
@@ -57,7 +76,7 @@ final class Window {
         long lost = 0;
         for (int i = 0; i < count; i++) {
             if (publishStatus.get(i) == ACCEPTED) {
-                lost += Math.max(0, subscribers - received[i]);
+                lost += Math.max(0, perEvent() - received[i]);
             }
         }
         return lost;
@@ -67,11 +86,16 @@ final class Window {
     Histogram lastSubscriberMicros() {
         Histogram h = histogram();
         for (int i = 0; i < count; i++) {
-            if (publishStatus.get(i) == ACCEPTED && subscribers > 0 && received[i] >= subscribers) {
+            if (publishStatus.get(i) == ACCEPTED && perEvent() > 0 && received[i] >= perEvent()) {
                 record(h, slowestNanos[i]);
             }
         }
         return h;
+    }
+
+    /** How many subscribers each event is due to. */
+    int perEvent() {
+        return targets == null ? subscribers : subscribers / targets.topics;
     }
 
     private static Histogram histogram() {

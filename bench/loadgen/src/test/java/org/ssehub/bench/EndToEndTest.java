@@ -22,9 +22,11 @@ class EndToEndTest {
     private Map<?, ?> run(FixtureServer server, String... flags) throws Exception {
         Path out = dir.resolve("run.json");
         List<String> args = new ArrayList<>(List.of("--base", server.base(),
-                "--publish-url", server.base() + "/publish", "--url", server.base() + "/events",
                 "--header", "Authorization: Bearer test", "--label", "hub", "--runtime", "fixture",
                 "--out", out.toString()));
+        if (!List.of(flags).contains("--url")) {
+            args.addAll(List.of("--publish-url", server.base() + "/publish", "--url", server.base() + "/events"));
+        }
         args.addAll(List.of(flags));
         assertEquals(0, Main.run(args.toArray(String[]::new)));
         return (Map<?, ?>) Report.parse(Files.readString(out));
@@ -60,6 +62,33 @@ class EndToEndTest {
             assertEquals(Map.of(), r.get("publishFailures"));
             assertTrue(num(r.get("rampSeconds")) > 0);
             assertEquals(150, server.published.get() - 50);
+        }
+    }
+
+    @Test
+    void nodesTakeTurnsAndEachTopicsEventsAreDueToItsOwnSubscribers() throws Exception {
+        try (FixtureServer server = new FixtureServer(-1, 10)) {
+            String base = server.base();
+            Map<?, ?> r = run(server, "--workload", "topics", "--subscribers", "12", "--topics", "3", "--rate", "60",
+                    "--warmup-seconds", "1", "--seconds", "2", "--grace-seconds", "1",
+                    "--url", base + "/events?node=b&topic={topic}", "--publish-url", base + "/publish?node=b&topic={topic}",
+                    "--url", base + "/events?node=c&topic={topic}", "--publish-url", base + "/publish?node=c&topic={topic}",
+                    "--redis-pid", Long.toString(ProcessHandle.current().pid()));
+            assertEquals(120.0, num(r.get("published")));
+            assertEquals(480.0, num(r.get("expected")), "each event is due to the 4 subscribers of its topic");
+            assertEquals(0.0, num(r.get("lost")));
+            assertEquals(480.0, num(r.get("delivered")));
+            assertEquals(0.0, num(r.get("duplicates")));
+            Map<?, ?> cross = (Map<?, ?>) r.get("crossNodeLatencyMs");
+            assertEquals(240.0, num(cross.get("count")), "half of every topic's subscribers are on the other node");
+            assertTrue(num(((Map<?, ?>) r.get("redis")).get("rssBytes")) > 0);
+            assertEquals(90, server.publishedOn.get("b"), "warm-up and window alternate between the nodes");
+            assertEquals(90, server.publishedOn.get("c"));
+            for (String topic : List.of("bench-0", "bench-1", "bench-2")) {
+                for (String node : List.of("b", "c")) {
+                    assertEquals(2, server.subscribedTo.get(topic + "@" + node), topic + " on node " + node);
+                }
+            }
         }
     }
 

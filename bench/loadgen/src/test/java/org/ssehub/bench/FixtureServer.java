@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -20,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A tiny SSE server for the tests, on 127.0.0.1 only: GET /events streams chunked SSE (each event
  * split over two chunks, line ends varying by subscriber), POST /publish fans the text body out,
- * GET /topics answers the subscriber count. A subscriber whose queue overflows is disconnected.
+ * GET /topics answers the subscriber count. A subscriber whose queue overflows is disconnected. With a
+ * {@code topic=} query parameter a subscriber gets only that topic's publications (a publish names it the same way);
+ * a {@code node=} parameter on a publish is counted in {@link #publishedOn}.
  */
 final class FixtureServer implements AutoCloseable {
     private static final String[] LINE_ENDS = {"\n", "\r\n", "\r"};
@@ -30,6 +34,8 @@ final class FixtureServer implements AutoCloseable {
     private final int lossySubscriber;
     private final int lossyModulo;
     final AtomicInteger published = new AtomicInteger();
+    final Map<String, Integer> publishedOn = new ConcurrentHashMap<>();
+    final Map<String, Integer> subscribedTo = new ConcurrentHashMap<>();
 
     /** Subscriber number {@code lossySubscriber} (in accept order) misses events whose seq % lossyModulo == 3. */
     FixtureServer(int lossySubscriber, int lossyModulo) throws IOException {
@@ -80,12 +86,15 @@ final class FixtureServer implements AutoCloseable {
                         length = Integer.parseInt(h.substring(15).strip());
                     }
                 }
+                String topic = parameter(requestLine, "topic");
                 if (requestLine.startsWith("GET /events")) {
-                    subscribe(s, out);
+                    subscribedTo.merge(topic + "@" + parameter(requestLine, "node"), 1, Integer::sum);
+                    subscribe(s, out, topic);
                     return;
                 } else if (requestLine.startsWith("POST /publish")) {
                     String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-                    fanOut(body);
+                    publishedOn.merge(String.valueOf(parameter(requestLine, "node")), 1, Integer::sum);
+                    fanOut(body, topic);
                     answer(out, "201 Created", "{\"id\":\"" + published.incrementAndGet() + "\"}");
                 } else if (requestLine.startsWith("GET /topics")) {
                     answer(out, "200 OK", "[{\"lastId\":\"1\",\"subscribers\":" + subs.size() + ",\"topic\":\"bench\"},"
@@ -102,6 +111,18 @@ final class FixtureServer implements AutoCloseable {
         }
     }
 
+    /** The value of query parameter {@code name} in an HTTP request line, or null. */
+    private static String parameter(String requestLine, String name) {
+        String target = requestLine.split(" ")[1];
+        int q = target.indexOf('?');
+        for (String pair : q < 0 ? new String[0] : target.substring(q + 1).split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return pair.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
     private static void answer(OutputStream out, String status, String json) throws IOException {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length
@@ -110,10 +131,10 @@ final class FixtureServer implements AutoCloseable {
         out.flush();
     }
 
-    private void subscribe(Socket s, OutputStream out) throws IOException {
+    private void subscribe(Socket s, OutputStream out, String topic) throws IOException {
         int n = accepted.getAndIncrement();
         s.setSendBufferSize(4096);
-        Sub sub = new Sub(s, out, n, LINE_ENDS[n % LINE_ENDS.length]);
+        Sub sub = new Sub(s, out, n, LINE_ENDS[n % LINE_ENDS.length], topic);
         out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
         chunk(out, (": fixture" + sub.eol + "retry: 1000" + sub.eol + sub.eol).getBytes(StandardCharsets.US_ASCII));
@@ -122,11 +143,11 @@ final class FixtureServer implements AutoCloseable {
         sub.writeLoop();
     }
 
-    private void fanOut(String body) {
+    private void fanOut(String body, String topic) {
         long seq = Long.parseLong(body.substring(0, body.indexOf(' ')));
         int id = published.get() + 1;
         for (Sub sub : subs) {
-            if (sub.number == lossySubscriber && seq % lossyModulo == 3) {
+            if ((sub.topic != null && !sub.topic.equals(topic)) || (sub.number == lossySubscriber && seq % lossyModulo == 3)) {
                 continue;
             }
             String e = "id: " + id + sub.eol + "event: bench" + sub.eol + "data: " + body + sub.eol + sub.eol;
@@ -168,13 +189,15 @@ final class FixtureServer implements AutoCloseable {
         final OutputStream out;
         final int number;
         final String eol;
+        final String topic;
         final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(32);
 
-        Sub(Socket socket, OutputStream out, int number, String eol) {
+        Sub(Socket socket, OutputStream out, int number, String eol, String topic) {
             this.socket = socket;
             this.out = out;
             this.number = number;
             this.eol = eol;
+            this.topic = topic;
         }
 
         void writeLoop() {
