@@ -61,7 +61,7 @@ public record Nginx(Path prefix, URI in) implements AutoCloseable {
                 worker_processes 1;
                 error_log logs/error.log;
                 pid logs/nginx.pid;
-                events { worker_connections 64; }
+                events { worker_connections 1024; }
                 http {
                     access_log off;
                     include sse-hub.conf;

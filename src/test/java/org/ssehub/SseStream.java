@@ -48,9 +48,9 @@ public final class SseStream implements AutoCloseable {
     }
 
     /** The same from a chosen local address, such as 127.0.0.2, to look like another client. */
-    public static SseStream openFrom(String localAddress, URI base, String pathAndQuery) throws IOException {
+    public static SseStream openFrom(String localAddress, URI base, String pathAndQuery, String... headerLines) throws IOException {
         var socket = new Socket(InetAddress.getByName(base.getHost()), base.getPort(), InetAddress.getByName(localAddress), 0);
-        return open(socket, base, pathAndQuery);
+        return open(socket, base, pathAndQuery, headerLines);
     }
 
     private static SseStream open(Socket socket, URI base, String pathAndQuery, String... headerLines) throws IOException {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import org.ssehub.web.ClientAddresses;
 
 /**
  * The {@code SSE_*} settings, read once at deployment. Each comes from a system property with the same
@@ -39,7 +40,9 @@ public record Settings(
         int connectsBurst,
         Duration maxStreamLifetime,
         String redisUrl,
-        Duration redisTimeout) {
+        Duration redisTimeout,
+        List<String> trustedProxies,
+        String metricsToken) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -69,7 +72,9 @@ public record Settings(
                 (int) reader.positive("SSE_CONNECTS_BURST", 100, 1_000_000),
                 Duration.ofSeconds(reader.positive("SSE_MAX_STREAM_SECONDS", 4 * 3600, 7 * 86_400)),
                 reader.redisUrl("SSE_REDIS_URL"),
-                Duration.ofMillis(reader.positive("SSE_REDIS_TIMEOUT_MILLIS", 2000, 60_000)));
+                Duration.ofMillis(reader.positive("SSE_REDIS_TIMEOUT_MILLIS", 2000, 60_000)),
+                reader.trustedProxies("SSE_TRUSTED_PROXIES"),
+                reader.token("SSE_METRICS_TOKEN"));
     }
 
     /** Secrets stay out of logs. */
@@ -86,7 +91,8 @@ public record Settings(
                 + ", jwtMaxLifetime=" + jwtMaxLifetime + ", jwtClockSkew=" + jwtClockSkew
                 + ", connectsPerClientPerSecond=" + connectsPerClientPerSecond + ", connectsBurst=" + connectsBurst
                 + ", maxStreamLifetime=" + maxStreamLifetime + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
-                + ", redisTimeout=" + redisTimeout + "]";
+                + ", redisTimeout=" + redisTimeout + ", trustedProxies=" + trustedProxies
+                + ", metricsToken=" + (metricsToken == null ? "unset" : "set") + "]";
     }
 
     /** A system property first, then the environment, then what the deployment says ({@code deployment}). */
@@ -109,6 +115,22 @@ public record Settings(
                 return List.of();
             }
             return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** IP addresses and CIDR ranges, each checked. */
+        List<String> trustedProxies(String name) {
+            List<String> entries = list(name);
+            entries.forEach(ClientAddresses.Cidr::parse);
+            return entries;
+        }
+
+        /** A bearer token of at least 16 characters, or null if unset. */
+        String token(String name) {
+            String value = text(name);
+            if (value != null && value.length() < 16) {
+                throw new IllegalArgumentException(name + " must be at least 16 characters");
+            }
+            return value;
         }
 
         /** The value, or null if unset or blank. */

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -17,15 +18,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.ssehub.config.Settings;
+import org.ssehub.metrics.Metrics;
 import org.ssehub.ticker.Ticker;
 import org.ssehub.topics.TopicNames;
 import org.ssehub.topics.TopicRegistry;
+import org.ssehub.web.ClientAddresses;
 
 /**
  * {@code GET /api/events?topic=a&topic=b}: the event stream of one or more topics ({@code ticker} if none). A client
  * resumes with the {@code Last-Event-ID} header or, since EventSource cannot set it on its first request,
  * {@code ?lastEventId=}; the header wins. A request that is refused is refused before its sink is touched; the first
- * check is the address's rate of new streams.
+ * check is the address's rate of new streams. The client's address is the peer's, or what a trusted proxy recorded
+ * ({@link ClientAddresses}).
  */
 @ApplicationScoped
 @Path("events")
@@ -48,15 +52,27 @@ public class EventsResource {
     @Inject
     ConnectRate connectRate;
 
+    @Inject
+    ClientAddresses clients;
+
+    @Inject
+    Metrics metrics;
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@QueryParam("topic") List<String> topic, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
             @QueryParam("lastEventId") String lastEventId, @Context HttpServletRequest request,
             @Context HttpServletResponse response, @Context SseEventSink sink) {
-        connectRate.acquire(request.getRemoteAddr());
+        String client = clients.of(request);
+        try {
+            connectRate.acquire(client);
+        } catch (ClientErrorException tooMany) {
+            metrics.refused("rate_limited");
+            throw tooMany;
+        }
         response.setBufferSize(STREAM_BUFFER_BYTES);
         registry.subscribe(sink, topics(topic), lastEventIdHeader != null ? lastEventIdHeader : lastEventId,
-                request.getRemoteAddr(), response::isCommitted);
+                client, response::isCommitted);
     }
 
     private Set<String> topics(List<String> requested) {

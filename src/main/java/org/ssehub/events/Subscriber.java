@@ -46,6 +46,7 @@ public final class Subscriber implements SseEventSink {
     private final int capacity;
     private final Executor writers;
     private final BiConsumer<Subscriber, DisconnectReason> onEnd;
+    private final Meter meter;
     private final Set<Feed> feeds = ConcurrentHashMap.newKeySet();
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -67,6 +68,22 @@ public final class Subscriber implements SseEventSink {
     private volatile long skipUpTo = -1;
     /** When the stream has lived long enough, on the clock of {@link System#nanoTime()}. */
     private volatile long endsAtNanos = System.nanoTime() + Long.MAX_VALUE / 2;
+    /** Events the hub took in from then on reach this stream live, not from history. */
+    private volatile long liveSinceNanos = System.nanoTime();
+    /** The frame of the send in flight. */
+    private volatile Frame sending;
+
+    /** What the stream's writes and losses are counted by. */
+    public interface Meter {
+        /**
+         * {@code events} were handed to the runtime in one send; {@code liveNanos} is how long ago the hub took in the
+         * first of them, or -1 if it came from history.
+         */
+        void written(int events, long liveNanos);
+
+        /** {@code events} queued for the stream were never written: it ended first. */
+        void dropped(int events);
+    }
 
     /** What feeds a subscriber events: told when the subscriber ends, so it feeds it no more. */
     public interface Feed {
@@ -84,13 +101,14 @@ public final class Subscriber implements SseEventSink {
     }
 
     public Subscriber(SseEventSink sink, String client, Set<String> topics, int capacity, Executor writers,
-            BiConsumer<Subscriber, DisconnectReason> onEnd) {
+            BiConsumer<Subscriber, DisconnectReason> onEnd, Meter meter) {
         this.sink = sink;
         this.client = client;
         this.topics = Set.copyOf(topics);
         this.capacity = capacity;
         this.writers = writers;
         this.onEnd = onEnd;
+        this.meter = meter;
     }
 
     public Set<String> topics() {
@@ -137,12 +155,24 @@ public final class Subscriber implements SseEventSink {
 
     /** The backlog is done: broadcast events are queued from now on. */
     public void live() {
+        liveSinceNanos = System.nanoTime();
         backlog = null;
     }
 
     /** How many more frames the queue takes before it overflows. */
     public int room() {
         return capacity - queued.get();
+    }
+
+    /** Frames waiting to be sent. */
+    public int queued() {
+        return Math.max(0, queued.get());
+    }
+
+    /** How long the send in flight has taken so far, or 0. */
+    public long sendingForNanos(long nowNanos) {
+        long since = sendingSince;
+        return since == 0 ? 0 : Math.max(0, nowNanos - since);
     }
 
     /** Registers {@code feed} to be told when this subscriber ends; answers false if it already has. */
@@ -210,6 +240,7 @@ public final class Subscriber implements SseEventSink {
         }
         lastOfferNanos = nowNanos;
         if (queued.incrementAndGet() > capacity) {
+            meter.dropped(frame.events());
             end(DisconnectReason.QUEUE_FULL);
             return false;
         }
@@ -281,7 +312,7 @@ public final class Subscriber implements SseEventSink {
             return;
         }
         if (farewell == null) {
-            queue.clear();
+            discardQueue();
         }
         onEnd.accept(this, reason);
         feeds.forEach(feed -> feed.ended(this, reason));
@@ -321,6 +352,7 @@ public final class Subscriber implements SseEventSink {
                     continue;
                 }
                 sendingSince = System.nanoTime() | 1;
+                sending = next;
                 CompletableFuture<?> sent = sink.send(next).toCompletableFuture();
                 if (!sent.isDone()) {
                     sent.whenComplete(this::sendCompleted);
@@ -329,6 +361,8 @@ public final class Subscriber implements SseEventSink {
                 sendingSince = 0;
                 if (sent.isCompletedExceptionally()) {
                     failed(DisconnectReason.CLIENT_GONE);
+                } else {
+                    written(next);
                 }
             }
         } catch (RuntimeException refused) {
@@ -359,6 +393,8 @@ public final class Subscriber implements SseEventSink {
         sendingSince = 0;
         if (failure != null) {
             failed(DisconnectReason.CLIENT_GONE);
+        } else {
+            written(sending);
         }
         runDrain();
     }
@@ -366,8 +402,25 @@ public final class Subscriber implements SseEventSink {
     /** Nothing more can be sent: no farewell, nothing left queued. */
     private void failed(DisconnectReason reason) {
         farewell = null;
-        queue.clear();
+        discardQueue();
         end(reason);
+    }
+
+    private void discardQueue() {
+        int events = 0;
+        for (Frame frame; (frame = queue.poll()) != null; ) {
+            events += frame.events();
+        }
+        if (events > 0) {
+            meter.dropped(events);
+        }
+    }
+
+    private void written(Frame frame) {
+        if (frame.events() > 0) {
+            long taken = frame.takenInNanos();
+            meter.written(frame.events(), taken - liveSinceNanos >= 0 ? System.nanoTime() - taken : -1);
+        }
     }
 
     /** What the next send carries: one comment frame, or all the queued event frames up to {@link #MAX_SEND_BYTES}. */

@@ -106,6 +106,20 @@ public class TopicRegistry {
         scheduler.every(clamp(settings.heartbeat().dividedBy(2)), this::sweep);
         scheduler.every(clamp(settings.writeTimeout().dividedBy(10)), this::checkWriteDeadlines);
         metrics.gauge("sse_hub_connections", "Open event streams", subscribers::size);
+        metrics.gauge("sse_hub_queued_frames", "Frames waiting in the queues of all streams", () -> {
+            long sum = 0;
+            for (Subscriber subscriber : subscribers) {
+                sum += subscriber.queued();
+            }
+            return sum;
+        });
+        metrics.gauge("sse_hub_queued_frames_max", "Frames waiting in the fullest queue of one stream (SSE_QUEUE_SIZE at most)",
+                () -> subscribers.stream().mapToInt(Subscriber::queued).max().orElse(0));
+        metrics.gauge("sse_hub_oldest_send_seconds", "How long the oldest send still in flight to a stream has taken "
+                + "(a stream past SSE_WRITE_TIMEOUT_MILLIS is ended)", () -> {
+            long now = System.nanoTime();
+            return subscribers.stream().mapToLong(subscriber -> subscriber.sendingForNanos(now)).max().orElse(0) / 1e9;
+        });
         metrics.gauge("sse_hub_writer_threads", "Threads that write to streams", scheduler::writerThreads);
     }
 
@@ -212,6 +226,7 @@ public class TopicRegistry {
                         if (reset == null || subscriber.topics().stream().anyMatch(reset::contains)) {
                             try {
                                 subscriber.send(missed);
+                                metrics.reset();
                             } catch (IllegalStateException ended) {
                                 // it has ended meanwhile
                             }
@@ -254,6 +269,7 @@ public class TopicRegistry {
             try {
                 newest = cluster.newestId();
             } catch (StoreUnavailableException e) {
+                metrics.refused("store_unavailable");
                 throw new ServiceUnavailableException("the cluster's store (Redis) is unavailable", retryAfterSeconds());
             }
         }
@@ -276,21 +292,30 @@ public class TopicRegistry {
     private synchronized Subscriber register(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
             long newestInCluster) {
         if (closed) {
+            metrics.refused("shutting_down");
             throw shuttingDown();
         }
         if (connections >= settings.maxConnections()) {
+            metrics.refused("max_connections");
             throw new ServiceUnavailableException("SSE_MAX_CONNECTIONS (" + settings.maxConnections() + ") streams are open",
                     retryAfterSeconds());
         }
         if (perClient.getOrDefault(client, 0) >= settings.maxConnectionsPerClient()) {
+            metrics.refused("max_connections_per_client");
             throw new ServiceUnavailableException("SSE_MAX_CONNECTIONS_PER_CLIENT (" + settings.maxConnectionsPerClient()
                     + ") streams are open from this address", retryAfterSeconds());
         }
-        requireRoomFor(topicNames.stream().filter(name -> !topics.containsKey(name)).count());
-        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize(), writers, this::unsubscribe);
+        try {
+            requireRoomFor(topicNames.stream().filter(name -> !topics.containsKey(name)).count());
+        } catch (ServiceUnavailableException full) {
+            metrics.refused("max_topics");
+            throw full;
+        }
+        var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize(), writers, this::unsubscribe, metrics);
         long lifetime = settings.maxStreamLifetime().toNanos();
         subscriber.endAt(System.nanoTime() + lifetime - ThreadLocalRandom.current().nextLong(lifetime / 4 + 1));
         connections++;
+        metrics.opened();
         subscribers.add(subscriber);
         perClient.merge(client, 1, Integer::sum);
         subscriber.send(Frame.retry("sse-hub", jittered(settings.retryMillis())));
@@ -312,12 +337,14 @@ public class TopicRegistry {
             seen = Long.parseLong(lastEventId);
         } catch (NumberFormatException e) {
             subscriber.send(reset("unknown Last-Event-ID"));
+            metrics.reset();
             return;
         }
         long first = cluster == null ? firstId : cluster.epoch() - 1;
         long newest = cluster == null ? lastId : Math.max(lastId, newestInCluster);
         if (seen < first || seen > newest) {
             subscriber.send(reset("unknown Last-Event-ID"));
+            metrics.reset();
         } else if (seen > lastId) {
             subscriber.skipUpTo(seen);
         } else if (seen < lastId) {
@@ -353,6 +380,7 @@ public class TopicRegistry {
                 read = store.read(topics, after, lastId, page);
                 if (read.isEmpty()) {
                     subscriber.replayed(reset("events after " + after + " are no longer kept"));
+                    metrics.reset();
                     subscriber.live();
                     return;
                 }
@@ -367,6 +395,7 @@ public class TopicRegistry {
                 if (!subscriber.replayed(event.frame())) {
                     return false;
                 }
+                metrics.replayed();
                 after = event.id();
             }
             return true;
@@ -377,10 +406,14 @@ public class TopicRegistry {
         return Frame.event(Long.toString(lastId), "reset", Json.createObjectBuilder().add("reason", reason).build().toString());
     }
 
-    /** Whether this node should get new streams: it is not shutting down, and its cluster's store is available. */
-    public Map<String, Boolean> readiness() {
+    /**
+     * Whether this node should get new streams: it is not shutting down ({@code streams}), it is below
+     * {@code SSE_MAX_CONNECTIONS} ({@code capacity}), and its cluster's store is available ({@code redis}).
+     */
+    public synchronized Map<String, Boolean> readiness() {
         Map<String, Boolean> checks = new TreeMap<>();
         checks.put("streams", !closed);
+        checks.put("capacity", connections < settings.maxConnections());
         if (cluster != null) {
             checks.put("redis", cluster.available());
         }

@@ -26,16 +26,22 @@ public final class Frame implements OutboundSseEvent {
     private final long retryMillis;
     /** The hub's id of an event it numbered, or -1. */
     private final long sequence;
+    /** How many events the frame holds: 0 for a comment. */
+    private final int events;
+    /** When the hub took the (first) event in, on the clock of {@link System#nanoTime()}. */
+    private final long takenInNanos;
 
     private Frame(byte[] bytes, String comment, long retryMillis) {
-        this(bytes, comment, retryMillis, -1);
+        this(bytes, comment, retryMillis, -1, 0, System.nanoTime());
     }
 
-    private Frame(byte[] bytes, String comment, long retryMillis, long sequence) {
+    private Frame(byte[] bytes, String comment, long retryMillis, long sequence, int events, long takenInNanos) {
         this.bytes = bytes;
         this.comment = comment;
         this.sequence = sequence;
         this.retryMillis = retryMillis;
+        this.events = events;
+        this.takenInNanos = takenInNanos;
     }
 
     /** An event; {@code data} may hold CR, LF or CRLF line breaks, each starts a new {@code data:} line. */
@@ -86,7 +92,7 @@ public final class Frame implements OutboundSseEvent {
             System.arraycopy(number, 0, bytes, head.length, number.length);
             bytes[head.length + number.length] = '\n';
             System.arraycopy(data, 0, bytes, head.length + number.length + 1, data.length);
-            return new Frame(bytes, null, -1, sequence);
+            return new Frame(bytes, null, -1, sequence, 1, System.nanoTime());
         }
 
         /** The text before the id and the text after it, to keep elsewhere and number there with {@link #of}. */
@@ -122,11 +128,13 @@ public final class Frame implements OutboundSseEvent {
         }
         byte[] joined = new byte[length];
         int at = 0;
+        int count = 0;
         for (Frame event : events) {
             System.arraycopy(event.bytes, 0, joined, at, event.bytes.length);
             at += event.bytes.length;
+            count += event.events;
         }
-        return new Frame(joined, null, -1);
+        return new Frame(joined, null, -1, -1, count, events.get(0).takenInNanos);
     }
 
     private static StringBuilder commentLine(String text) {
@@ -148,6 +156,16 @@ public final class Frame implements OutboundSseEvent {
     /** The id the hub gave this event ({@link Unnumbered#withId(long)}), or -1. */
     public long sequence() {
         return sequence;
+    }
+
+    /** How many events the frame holds: one, several once joined, none for a comment. */
+    public int events() {
+        return events;
+    }
+
+    /** When the hub numbered the (first) event: published here, or read from the cluster's store. */
+    public long takenInNanos() {
+        return takenInNanos;
     }
 
     /** The blocks as written, each ending in the blank line that dispatches it. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
 import org.ssehub.SseStream;
 
-/** The test servers run with SSE_MAX_CONNECTIONS_PER_CLIENT=40 and SSE_MAX_CONNECTIONS=60. */
+/** The test servers run with SSE_MAX_CONNECTIONS_PER_CLIENT=40 and SSE_MAX_CONNECTIONS=120. */
 class ConnectionCapsIT extends DeployedWar {
 
     @Test
@@ -35,6 +35,10 @@ class ConnectionCapsIT extends DeployedWar {
                 assertEquals(503, overall.status(), "the 121st stream on the node");
                 assertRetryAfter(overall.header("retry-after"));
             }
+            HttpResponse<String> ready = get("api/health/ready");
+            assertEquals(503, ready.statusCode(), "a full node is not ready for new streams");
+            assertTrue(ready.body().contains("\"capacity\":\"DOWN\""), ready.body());
+            assertEquals(200, get("api/health/live").statusCode(), "but it lives");
             for (SseStream stream : open) {
                 assertEquals("ticker", stream.nextEvent(TIMEOUT).event(), "no open stream was evicted");
             }

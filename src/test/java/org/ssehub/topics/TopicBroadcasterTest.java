@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ssehub.events.DisconnectReason;
@@ -33,6 +34,7 @@ class TopicBroadcasterTest {
 
     private final ExecutorService writers = Executors.newFixedThreadPool(2);
     private final Map<Subscriber, DisconnectReason> ended = new ConcurrentHashMap<>();
+    private final Counts counts = new Counts();
 
     @AfterEach
     void stop() {
@@ -106,7 +108,7 @@ class TopicBroadcasterTest {
     @Test
     void aStreamWhoseReplayFailsEndsAndIsClosed() throws Exception {
         var sink = new RecordingSink();
-        var subscriber = new Subscriber(sink, "client", Set.of("t"), 100, writers, ended::put);
+        var subscriber = new Subscriber(sink, "client", Set.of("t"), 100, writers, ended::put, counts);
         subscriber.send(Frame.retry("sse-hub", 3000));
         subscriber.replay(replaying -> {
             throw new IllegalStateException("the store cannot be read");
@@ -131,8 +133,63 @@ class TopicBroadcasterTest {
         assertFalse(subscriber.outlived(now + 1_000), "an ended stream is not ended again");
     }
 
+    @Test
+    void writtenEventsAreCountedAndOnlyLiveOnesTimed() throws Exception {
+        Frame fromHistory = Frame.event("1", "e", "old");
+        var sink = new RecordingSink();
+        var subscriber = new Subscriber(sink, "client", Set.of("t"), 100, writers, ended::put, counts);
+        subscriber.send(Frame.retry("sse-hub", 3000));
+        subscriber.replay(replaying -> {
+            replaying.replayed(fromHistory);
+            replaying.live();
+        });
+        subscriber.handOver();
+        sink.awaitContaining("data: old\n\n");
+        Frame live = Frame.event("2", "e", "new");
+        subscriber.send(live);
+        assertTrue(counts.twoWritten.await(5, TimeUnit.SECONDS), "written " + counts.written);
+        assertEquals(1, counts.timed.get(), "the replayed event is not a publish-to-write sample");
+        assertEquals(0, counts.dropped.get());
+    }
+
+    @Test
+    void eventsLeftQueuedWhenAStreamOverflowsAreCountedAsDropped() {
+        var subscriber = new Subscriber(new RecordingSink(), "client", Set.of("t"), 3, writers, ended::put, counts);
+        subscriber.send(Frame.retry("sse-hub", 3000));
+        for (int i = 0; i < 3; i++) {
+            subscriber.send(Frame.event(Integer.toString(i), "e", "d"));
+        }
+        assertEquals(Map.of(subscriber, DisconnectReason.QUEUE_FULL), ended);
+        assertEquals(3, counts.dropped.get(), "two queued events and the one that did not fit; the comment is no event");
+        assertEquals(0, counts.written.get());
+    }
+
+    /** Counts what the subscribers report. */
+    private static final class Counts implements Subscriber.Meter {
+        final AtomicInteger written = new AtomicInteger();
+        final AtomicInteger timed = new AtomicInteger();
+        final AtomicInteger dropped = new AtomicInteger();
+        final CountDownLatch twoWritten = new CountDownLatch(2);
+
+        @Override
+        public void written(int events, long liveNanos) {
+            if (liveNanos >= 0) {
+                timed.incrementAndGet();
+            }
+            written.addAndGet(events);
+            for (int i = 0; i < events; i++) {
+                twoWritten.countDown();
+            }
+        }
+
+        @Override
+        public void dropped(int events) {
+            dropped.addAndGet(events);
+        }
+    }
+
     private Subscriber subscriber(SseEventSink sink, String... topics) {
-        var subscriber = new Subscriber(sink, "client", Set.of(topics), 100, writers, ended::put);
+        var subscriber = new Subscriber(sink, "client", Set.of(topics), 100, writers, ended::put, counts);
         subscriber.send(Frame.retry("sse-hub", 3000));
         subscriber.handOver();
         return subscriber;

@@ -80,6 +80,32 @@ class NginxIT extends DeployedWar {
         }
     }
 
+    /**
+     * Without SSE_TRUSTED_PROXIES (the test servers cap streams at 40 per client), every stream through nginx is
+     * nginx's, whatever address it came from or claims. nginx connects from 127.0.0.8, which no other test uses.
+     */
+    @Test
+    void withoutATrustedProxyForwardedAddressesChangeNothing() throws Exception {
+        List<SseStream> open = new ArrayList<>();
+        String refusedPerClient = "sse_hub_streams_refused_total{reason=\"max_connections_per_client\"}";
+        double refused = metric(refusedPerClient);
+        try (Nginx nginx = Nginx.start(base().getPort(), OperatorSettingsIT.bindTo("127.0.0.8"))) {
+            URI app = nginx.in().resolve(base().getPath());
+            for (int i = 0; i < 40; i++) {
+                open.add(SseStream.openFrom("127.0.0.2", app, "api/events", "X-Forwarded-For: 198.51.100." + i));
+                assertEquals(200, open.get(i).status());
+            }
+            try (SseStream other = SseStream.openFrom("127.0.0.3", app, "api/events", "Forwarded: for=203.0.113.1")) {
+                assertEquals(503, other.status(), "through nginx, 127.0.0.3 is nginx too");
+            }
+            assertEquals(refused + 1, metric(refusedPerClient));
+        } finally {
+            for (SseStream stream : open) {
+                stream.close();
+            }
+        }
+    }
+
     /** Pointed at a socket of the test instead of the app, to see exactly what nginx forwards. */
     @Test
     void theAppIsToldTheClientsAddressNeverOneTheClientClaims() throws Exception {

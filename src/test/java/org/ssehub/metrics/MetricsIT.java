@@ -1,0 +1,82 @@
+package org.ssehub.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.ssehub.DeployedWar;
+import org.ssehub.SseStream;
+
+/**
+ * What an operator reads in {@code GET /api/metrics} follows what clients did: streams opened and refused, events
+ * delivered, replayed and reset, publish-to-write latency; and the JVM's and the process's own figures are there.
+ */
+class MetricsIT extends DeployedWar {
+
+    private static final String DELIVERED = "sse_hub_events_delivered_total";
+    private static final String REPLAYED = "sse_hub_events_replayed_total";
+    private static final String RESETS = "sse_hub_resets_total";
+    private static final String OPENED = "sse_hub_streams_opened_total";
+    private static final String TIMED = "sse_hub_publish_to_write_seconds_count";
+    private static final String REFUSED_PER_CLIENT = "sse_hub_streams_refused_total{reason=\"max_connections_per_client\"}";
+
+    @Test
+    void streamsAndEventsAreCountedAsClientsSeeThem() throws Exception {
+        String topic = "metrics-" + UUID.randomUUID();
+        double delivered = metric(DELIVERED), replayed = metric(REPLAYED), resets = metric(RESETS);
+        double opened = metric(OPENED), timed = metric(TIMED);
+        List<String> ids = new ArrayList<>();
+        try (SseStream live = stream("api/events?topic=" + topic)) {
+            live.next(TIMEOUT);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(201, send(textPublish(topic, "m" + i)).statusCode());
+                ids.add(live.nextEvent(TIMEOUT).id());
+            }
+            try (SseStream resumed = stream("api/events?topic=" + topic, "Last-Event-ID: " + ids.get(0));
+                    SseStream unknown = stream("api/events?topic=" + topic, "Last-Event-ID: not-an-id")) {
+                assertEquals(ids.get(1), resumed.nextEvent(TIMEOUT).id());
+                assertEquals(ids.get(2), resumed.nextEvent(TIMEOUT).id());
+                assertEquals("reset", unknown.nextEvent(TIMEOUT).event());
+                assertEquals(opened + 3, metric(OPENED));
+                assertEquals(replayed + 2, metric(REPLAYED), "two events sent from history");
+                assertEquals(resets + 1, metric(RESETS));
+                assertTrue(metric(DELIVERED) >= delivered + 3 + 2 + 1, "live, replayed and reset events handed to streams");
+                assertTrue(metric(TIMED) >= timed + 1, "the live events were timed from publish to write");
+            }
+        }
+    }
+
+    @Test
+    void aRefusedStreamIsCountedByItsReason() throws Exception {
+        double refused = metric(REFUSED_PER_CLIENT);
+        List<SseStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                open.add(SseStream.openFrom("127.0.0.30", base(), "api/events"));
+                assertEquals(200, open.get(i).status());
+            }
+            try (SseStream over = SseStream.openFrom("127.0.0.30", base(), "api/events")) {
+                assertEquals(503, over.status());
+            }
+            assertEquals(refused + 1, metric(REFUSED_PER_CLIENT));
+        } finally {
+            for (SseStream stream : open) {
+                stream.close();
+            }
+        }
+    }
+
+    @Test
+    void theJvmAndTheProcessAreMeasuredToo() throws Exception {
+        String body = get("api/metrics").body();
+        for (String series : List.of("jvm_memory_used_bytes{", "jvm_gc_memory_allocated_bytes_total ", "jvm_threads_live_threads ",
+                "jvm_classes_loaded_classes ", "process_cpu_usage ", "process_files_open_files ", "process_uptime_seconds ",
+                "sse_hub_queued_frames ", "sse_hub_queued_frames_max ", "sse_hub_oldest_send_seconds ",
+                "sse_hub_events_dropped_total ", "# HELP sse_hub_publish_to_write_seconds ")) {
+            assertTrue(body.contains(series), series + " in\n" + body);
+        }
+    }
+}
