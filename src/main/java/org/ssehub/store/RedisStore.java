@@ -151,7 +151,10 @@ public final class RedisStore implements EventStore, AutoCloseable {
 
     /** What the store tells the hub of the node. */
     public interface Node {
-        /** The topics this node's subscribers read. */
+        /**
+         * The topics this node's subscribers read: an unmodifiable snapshot, the same instance for as long as they
+         * do not change, so that each read does not cost as much as the number of topics.
+         */
         Set<String> topics();
 
         /**
@@ -171,6 +174,9 @@ public final class RedisStore implements EventStore, AutoCloseable {
     private final Thread reader;
     private volatile boolean running = true;
     private volatile boolean available;
+    /** The topics of the last read, and their streams' keys. */
+    private Set<String> readTopics = Set.of();
+    private List<String> readKeys = List.of();
     /** Every event of the topics read, up to this id, was handed to the node. */
     private volatile long position;
     private volatile long epoch;
@@ -379,15 +385,20 @@ public final class RedisStore implements EventStore, AutoCloseable {
     }
 
     private void readOnce(Jedis jedis) {
-        Set<String> topics = Set.copyOf(node.topics());
+        Set<String> topics = node.topics();
+        if (topics != readTopics) {
+            readTopics = topics;
+            readKeys = topics.stream().map(RedisStore::stream).toList();
+        }
         long from = position;
         if (topics.isEmpty()) {
             moveOn(jedis, topics, from);
             sleep(blockMillis);
             return;
         }
-        Map<String, StreamEntryID> streams = new HashMap<>();
-        topics.forEach(topic -> streams.put(stream(topic), new StreamEntryID(from, 0)));
+        Map<String, StreamEntryID> streams = new HashMap<>(readKeys.size() * 2);
+        var after = new StreamEntryID(from, 0);
+        readKeys.forEach(key -> streams.put(key, after));
         var batch = jedis.xread(XReadParams.xReadParams().count(PAGE).block((int) blockMillis), streams);
         available = true;
         if (batch == null || batch.isEmpty()) {
@@ -439,7 +450,11 @@ public final class RedisStore implements EventStore, AutoCloseable {
         List<String> keys = new ArrayList<>(topics.size() + 2);
         keys.add(COUNTER);
         keys.add(EPOCH);
-        topics.forEach(topic -> keys.add(stream(topic)));
+        if (topics == readTopics) {
+            keys.addAll(readKeys);
+        } else {
+            topics.forEach(topic -> keys.add(stream(topic)));
+        }
         List<?> answer = (List<?>) jedis.eval(ADVANCE, keys, List.of(Long.toString(from)));
         available = true;
         if (!Long.toString(epoch).equals(answer.get(0))) {

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,6 +64,8 @@ public class TopicRegistry {
     private static final int REPLAY_PAGE = 256;
 
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    /** Counts additions and removals of topics, each after the map has it: see {@link Node#topics()}. */
+    private final AtomicLong topicsChanged = new AtomicLong();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     /** Ids continue from the clock at start, so an id from before a restart is recognised as unknown. */
     private final long firstId = System.currentTimeMillis() * 1000;
@@ -203,9 +206,18 @@ public class TopicRegistry {
     /** What the cluster's store hands this node: the events of its topics, in id order, as Redis has them. */
     private final class Node implements RedisStore.Node {
 
+        /** The last copy of the topics' names, and the {@link #topicsChanged} count it was taken at. */
+        private volatile Set<String> names = Set.of();
+        private volatile long namesAt = -1;
+
         @Override
         public Set<String> topics() {
-            return topics.keySet();
+            long changed = topicsChanged.get();
+            if (changed != namesAt) {
+                names = Set.copyOf(topics.keySet());
+                namesAt = changed;
+            }
+            return names;
         }
 
         @Override
@@ -214,7 +226,7 @@ public class TopicRegistry {
                 if (closed) {
                     return true;
                 }
-                if (!read.containsAll(topics.keySet())) {
+                if (!(read == names && namesAt == topicsChanged.get()) && !read.containsAll(topics.keySet())) {
                     return false;
                 }
                 if (reset == null) {
@@ -421,7 +433,12 @@ public class TopicRegistry {
     }
 
     private Topic topic(String name) {
-        return topics.computeIfAbsent(name, this::newTopic);
+        Topic topic = topics.get(name);
+        if (topic == null) {
+            topic = topics.computeIfAbsent(name, this::newTopic);
+            topicsChanged.incrementAndGet();
+        }
+        return topic;
     }
 
     private Topic newTopic(String name) {
@@ -433,6 +450,7 @@ public class TopicRegistry {
     /** Forgets a topic that nobody reads and that has no kept events, and closes its broadcaster. */
     private synchronized void forgetIfUnused(Topic topic) {
         if (topic.broadcaster.size() == 0 && !store.holds(topic.name) && topics.remove(topic.name, topic)) {
+            topicsChanged.incrementAndGet();
             topic.broadcaster.close();
         }
     }

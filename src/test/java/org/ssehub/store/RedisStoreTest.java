@@ -58,7 +58,7 @@ class RedisStoreTest {
 
         @Override
         public Set<String> topics() {
-            return topics;
+            return Set.copyOf(topics);
         }
 
         @Override
