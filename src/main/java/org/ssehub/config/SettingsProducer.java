@@ -11,6 +11,7 @@ import jakarta.servlet.ServletContext;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * Makes the settings injectable; a record cannot be a CDI bean itself. The context parameters of the deployment's
@@ -20,6 +21,8 @@ import java.util.Map;
 @ApplicationScoped
 public class SettingsProducer {
 
+    private static final Logger LOG = Logger.getLogger(SettingsProducer.class.getName());
+
     private final Map<String, String> contextParameters = new HashMap<>();
 
     void deployed(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class) ServletContext context) {
@@ -28,9 +31,12 @@ public class SettingsProducer {
         }
     }
 
+    /** Logs the effective settings once, secrets masked. */
     @Produces
     @Singleton
     Settings settings() {
-        return Settings.fromSystem(contextParameters::get);
+        Settings settings = Settings.fromSystem(contextParameters::get);
+        LOG.info(() -> "sse-hub " + settings);
+        return settings;
     }
 }

@@ -70,7 +70,7 @@ public final class Subscriber implements SseEventSink {
     private volatile long endsAtNanos = System.nanoTime() + Long.MAX_VALUE / 2;
     /** Events the hub took in from then on reach this stream live, not from history. */
     private volatile long liveSinceNanos = System.nanoTime();
-    /** The frame of the send in flight. */
+    /** The frame of the send in flight, kept only until it completes. */
     private volatile Frame sending;
 
     /** What the stream's writes and losses are counted by. */
@@ -359,6 +359,7 @@ public final class Subscriber implements SseEventSink {
                     return;
                 }
                 sendingSince = 0;
+                sending = null;
                 if (sent.isCompletedExceptionally()) {
                     failed(DisconnectReason.CLIENT_GONE);
                 } else {
@@ -391,10 +392,12 @@ public final class Subscriber implements SseEventSink {
     /** A send that did not complete at once has: the drainer, which kept its turn, goes on on a writer thread. */
     private void sendCompleted(Object result, Throwable failure) {
         sendingSince = 0;
+        Frame sent = sending;
+        sending = null;
         if (failure != null) {
             failed(DisconnectReason.CLIENT_GONE);
         } else {
-            written(sending);
+            written(sent);
         }
         runDrain();
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.ssehub.concurrency.Scheduler;
 import org.ssehub.config.Settings;
@@ -328,6 +329,7 @@ public class TopicRegistry {
         subscriber.endAt(System.nanoTime() + lifetime - ThreadLocalRandom.current().nextLong(lifetime / 4 + 1));
         connections++;
         metrics.opened();
+        LOG.fine(() -> "sse-hub: a stream from " + client + " of " + topicNames + " opened");
         subscribers.add(subscriber);
         perClient.merge(client, 1, Integer::sum);
         subscriber.send(Frame.retry("sse-hub", jittered(settings.retryMillis())));
@@ -468,6 +470,9 @@ public class TopicRegistry {
     /** Counts a stream that ended, once, and gives its connection slot back; its topics learn it from the stream. */
     private synchronized void unsubscribe(Subscriber subscriber, DisconnectReason reason) {
         metrics.disconnected(reason);
+        Level level = reason == DisconnectReason.QUEUE_FULL || reason == DisconnectReason.WRITE_TIMEOUT ? Level.INFO : Level.FINE;
+        LOG.log(level, () -> "sse-hub: a stream from " + subscriber.client() + " of " + subscriber.topics() + " ended: "
+                + reason.label());
         subscribers.remove(subscriber);
         connections--;
         perClient.computeIfPresent(subscriber.client(), (address, count) -> count == 1 ? null : count - 1);

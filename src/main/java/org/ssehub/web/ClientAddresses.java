@@ -36,8 +36,11 @@ public class ClientAddresses {
         trusted = proxies.stream().map(Cidr::parse).toList();
     }
 
-    /** The client's address, normalised ({@code 127.0.0.1}, {@code 2001:db8:0:0:0:0:0:1}). */
+    /** The client's address: the peer's as the runtime gives it, or, behind a trusted proxy, normalised. */
     public String of(HttpServletRequest request) {
+        if (trusted.isEmpty()) {
+            return request.getRemoteAddr();
+        }
         return of(request.getRemoteAddr(), Collections.list(request.getHeaders("Forwarded")),
                 Collections.list(request.getHeaders("X-Forwarded-For")));
     }

@@ -3,9 +3,18 @@ package org.ssehub.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
 import org.ssehub.SseStream;
@@ -21,6 +30,7 @@ class MetricsIT extends DeployedWar {
     private static final String RESETS = "sse_hub_resets_total";
     private static final String OPENED = "sse_hub_streams_opened_total";
     private static final String TIMED = "sse_hub_publish_to_write_seconds_count";
+    private static final Pattern SERIES = Pattern.compile("\\b(sse_hub|jvm|process|system)_[a-z_]+\\b");
     private static final String REFUSED_PER_CLIENT = "sse_hub_streams_refused_total{reason=\"max_connections_per_client\"}";
 
     @Test
@@ -78,5 +88,27 @@ class MetricsIT extends DeployedWar {
                 "sse_hub_events_dropped_total ", "# HELP sse_hub_publish_to_write_seconds ")) {
             assertTrue(body.contains(series), series + " in\n" + body);
         }
+    }
+
+    /** The shipped Grafana dashboard (server-config/grafana) queries nothing that the hub does not serve. */
+    @Test
+    void everySeriesTheShippedDashboardQueriesExists() throws Exception {
+        Path dashboard = Path.of(System.getProperty("project.basedir"), "server-config/grafana/sse-hub-dashboard.json");
+        Set<String> queried = new TreeSet<>();
+        try (var reader = Json.createReader(Files.newBufferedReader(dashboard))) {
+            for (JsonObject panel : reader.readObject().getJsonArray("panels").getValuesAs(JsonObject.class)) {
+                for (JsonObject target : panel.getJsonArray("targets").getValuesAs(JsonObject.class)) {
+                    Matcher names = SERIES.matcher(target.getString("expr"));
+                    while (names.find()) {
+                        queried.add(names.group());
+                    }
+                }
+            }
+        }
+        assertTrue(queried.size() >= 15, "the dashboard queries " + queried);
+        Set<String> served = get("api/metrics").body().lines().filter(line -> !line.startsWith("#"))
+                .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+        queried.removeAll(served);
+        assertEquals(Set.of(), queried, "queried by the dashboard but not served");
     }
 }
