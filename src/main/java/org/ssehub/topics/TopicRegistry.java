@@ -424,10 +424,10 @@ public class TopicRegistry {
      * Whether this node should get new streams: it is not shutting down ({@code streams}), it is below
      * {@code SSE_MAX_CONNECTIONS} ({@code capacity}), and its cluster's store is available ({@code redis}).
      */
-    public synchronized Map<String, Boolean> readiness() {
+    public Map<String, Boolean> readiness() {
         Map<String, Boolean> checks = new TreeMap<>();
         checks.put("streams", !closed);
-        checks.put("capacity", connections < settings.maxConnections());
+        checks.put("capacity", subscribers.size() < settings.maxConnections());
         if (cluster != null) {
             checks.put("redis", cluster.available());
         }
