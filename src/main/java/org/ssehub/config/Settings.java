@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import org.ssehub.topics.TopicNames;
 import org.ssehub.web.ClientAddresses;
 
 /**
@@ -42,7 +43,8 @@ public record Settings(
         String redisUrl,
         Duration redisTimeout,
         List<String> trustedProxies,
-        String metricsToken) {
+        String metricsToken,
+        List<String> metricsTopics) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -74,7 +76,8 @@ public record Settings(
                 reader.redisUrl("SSE_REDIS_URL"),
                 Duration.ofMillis(reader.positive("SSE_REDIS_TIMEOUT_MILLIS", 2000, 60_000)),
                 reader.trustedProxies("SSE_TRUSTED_PROXIES"),
-                reader.token("SSE_METRICS_TOKEN"));
+                reader.token("SSE_METRICS_TOKEN"),
+                reader.topicPatterns("SSE_METRICS_TOPICS"));
     }
 
     /** Secrets stay out of logs. */
@@ -92,7 +95,7 @@ public record Settings(
                 + ", connectsPerClientPerSecond=" + connectsPerClientPerSecond + ", connectsBurst=" + connectsBurst
                 + ", maxStreamLifetime=" + maxStreamLifetime + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
                 + ", redisTimeout=" + redisTimeout + ", trustedProxies=" + trustedProxies
-                + ", metricsToken=" + (metricsToken == null ? "unset" : "set") + "]";
+                + ", metricsToken=" + (metricsToken == null ? "unset" : "set") + ", metricsTopics=" + metricsTopics + "]";
     }
 
     /** A system property first, then the environment, then what the deployment says ({@code deployment}). */
@@ -122,6 +125,17 @@ public record Settings(
             List<String> entries = list(name);
             entries.forEach(ClientAddresses.Cidr::parse);
             return entries;
+        }
+
+        /** Topic patterns, each checked. */
+        List<String> topicPatterns(String name) {
+            List<String> patterns = list(name);
+            for (String pattern : patterns) {
+                if (!TopicNames.isPattern(pattern)) {
+                    throw new IllegalArgumentException(name + " holds '" + pattern + "', which is not " + TopicNames.PATTERN_RULE);
+                }
+            }
+            return patterns;
         }
 
         /** A bearer token of at least 16 characters, or null if unset. */

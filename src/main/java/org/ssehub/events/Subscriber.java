@@ -241,6 +241,7 @@ public final class Subscriber implements SseEventSink {
         lastOfferNanos = nowNanos;
         if (queued.incrementAndGet() > capacity) {
             meter.dropped(frame.events());
+            frame.tallyDropped();
             end(DisconnectReason.QUEUE_FULL);
             return false;
         }
@@ -413,6 +414,7 @@ public final class Subscriber implements SseEventSink {
         int events = 0;
         for (Frame frame; (frame = queue.poll()) != null; ) {
             events += frame.events();
+            frame.tallyDropped();
         }
         if (events > 0) {
             meter.dropped(events);
@@ -423,6 +425,7 @@ public final class Subscriber implements SseEventSink {
         if (frame.events() > 0) {
             long taken = frame.takenInNanos();
             meter.written(frame.events(), taken - liveSinceNanos >= 0 ? System.nanoTime() - taken : -1);
+            frame.tallyWritten();
         }
     }
 

@@ -15,15 +15,23 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.ssehub.config.Settings;
 import org.ssehub.events.DisconnectReason;
 import org.ssehub.events.Subscriber;
+import org.ssehub.topics.TopicNames;
+import org.ssehub.wire.Frame;
 
 /**
  * Owns the meter registry that {@code GET /api/metrics} shows, with the JVM's and the process's figures; closed on
@@ -36,8 +44,14 @@ public class Metrics implements Subscriber.Meter {
     public static final List<String> REFUSALS = List.of("rate_limited", "max_connections", "max_connections_per_client",
             "max_topics", "shutting_down", "store_unavailable");
 
+    /** The most topics that get series of their own, whatever {@code SSE_METRICS_TOPICS} matches. */
+    static final int MAX_WATCHED_TOPICS = 1000;
+    private static final Logger LOG = Logger.getLogger(Metrics.class.getName());
+
     private final Map<DisconnectReason, Counter> disconnects = new EnumMap<>(DisconnectReason.class);
+    private final Map<String, TopicMeter> watched = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusals = new HashMap<>();
+    private final AtomicBoolean warnedFull = new AtomicBoolean();
     private PrometheusMeterRegistry registry;
     private JvmGcMetrics gc;
     private Counter published;
@@ -47,6 +61,9 @@ public class Metrics implements Subscriber.Meter {
     private Counter replayed;
     private Counter resets;
     private Timer publishToWrite;
+
+    @Inject
+    Settings settings;
 
     @PostConstruct
     void start() {
@@ -126,6 +143,55 @@ public class Metrics implements Subscriber.Meter {
     @Override
     public void dropped(int events) {
         dropped.increment(events);
+    }
+
+    /**
+     * The series of {@code topic} if {@code SSE_METRICS_TOPICS} lists it, or null: topic names are user input and may be
+     * private, so no topic becomes a label unless the operator says so.
+     */
+    public TopicMeter watch(String topic) {
+        if (settings.metricsTopics().stream().noneMatch(pattern -> TopicNames.matches(pattern, topic))) {
+            return null;
+        }
+        TopicMeter meter = watched.get(topic);
+        if (meter != null || watched.size() >= MAX_WATCHED_TOPICS) {
+            if (meter == null) {
+                LOG.log(warnedFull.compareAndSet(false, true) ? Level.INFO : Level.FINE, () -> "sse-hub: SSE_METRICS_TOPICS matches more than "
+                        + MAX_WATCHED_TOPICS + " topics; " + topic + " and others get no series of their own");
+            }
+            return meter;
+        }
+        return watched.computeIfAbsent(topic, TopicMeter::new);
+    }
+
+    /** The published, delivered and dropped events of one topic that {@code SSE_METRICS_TOPICS} lists. */
+    public final class TopicMeter implements Frame.Tally {
+        private final Counter published;
+        private final Counter delivered;
+        private final Counter dropped;
+
+        private TopicMeter(String topic) {
+            published = Counter.builder("sse_hub_topic_events_published").description("Events accepted for publishing, per topic "
+                    + "that SSE_METRICS_TOPICS lists").tag("topic", topic).register(registry);
+            delivered = Counter.builder("sse_hub_topic_events_delivered").description("Events handed to streams, per topic "
+                    + "that SSE_METRICS_TOPICS lists").tag("topic", topic).register(registry);
+            dropped = Counter.builder("sse_hub_topic_events_dropped").description("Events queued for a stream that ended before "
+                    + "they were written, per topic that SSE_METRICS_TOPICS lists").tag("topic", topic).register(registry);
+        }
+
+        public void published() {
+            published.increment();
+        }
+
+        @Override
+        public void written(int events) {
+            delivered.increment(events);
+        }
+
+        @Override
+        public void dropped(int events) {
+            dropped.increment(events);
+        }
     }
 
     /** Registers a gauge read from {@code value} at each scrape. */

@@ -34,8 +34,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.ssehub.config.Settings;
+import org.ssehub.topics.TopicNames;
 
 /**
  * Decides who may publish to a topic: a bearer token equal to {@code SSE_PUBLISH_TOKEN} may publish anywhere; a
@@ -52,8 +52,6 @@ public class Publishers {
     static final int MIN_SECRET_BYTES = 32;
     static final int MIN_RSA_BITS = 2048;
     private static final String BEARER = "Bearer ";
-    /** {@code *}, a topic name, or a topic name followed by {@code .*}: nothing that matches more than it seems to. */
-    private static final Pattern TOPIC_PATTERN = Pattern.compile("\\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63}|[A-Za-z0-9][A-Za-z0-9._-]{0,61}\\.\\*");
     private static final Map<Curve, JWSAlgorithm> EC_ALGORITHMS = Map.of(
             Curve.P_256, JWSAlgorithm.ES256, Curve.P_384, JWSAlgorithm.ES384, Curve.P_521, JWSAlgorithm.ES512);
 
@@ -138,7 +136,7 @@ public class Publishers {
             return;
         }
         List<String> allowed = verifiedTopics(token);
-        if (allowed.stream().noneMatch(pattern -> matches(pattern, topic))) {
+        if (allowed.stream().noneMatch(pattern -> TopicNames.matches(pattern, topic))) {
             throw new ForbiddenException("this token may not publish to " + topic);
         }
     }
@@ -169,8 +167,8 @@ public class Publishers {
         }
         List<?> topics = claim == null ? List.of() : (List<?>) claim;
         for (Object pattern : topics) {
-            if (!(pattern instanceof String text) || !TOPIC_PATTERN.matcher(text).matches()) {
-                throw invalid("its topics claim holds " + pattern + ", which is not *, a topic name or a name followed by .*");
+            if (!(pattern instanceof String text) || !TopicNames.isPattern(text)) {
+                throw invalid("its topics claim holds " + pattern + ", which is not " + TopicNames.PATTERN_RULE);
             }
         }
         return topics.stream().map(String.class::cast).toList();
@@ -178,17 +176,6 @@ public class Publishers {
 
     private static NotAuthorizedException invalid(String why) {
         return new NotAuthorizedException("invalid token: " + why, CHALLENGE);
-    }
-
-    /** {@code *} matches every topic, {@code news.*} every topic whose name starts with {@code news.}, a name itself. */
-    static boolean matches(String pattern, String topic) {
-        if (pattern.equals("*")) {
-            return true;
-        }
-        if (pattern.endsWith(".*")) {
-            return topic.startsWith(pattern.substring(0, pattern.length() - 1));
-        }
-        return pattern.equals(topic);
     }
 
     private static PublicKey publicKey(String pem) {

@@ -146,7 +146,7 @@ public class TopicRegistry {
                 if (!cluster.available()) {
                     throw new StoreUnavailableException("Redis is unavailable", null);
                 }
-                cluster.append(publication.topic(), event, publication.once());
+                cluster.append(publication.topic(), event, publication.once()).ifPresent(appended -> published(appended.topic()));
             } catch (StoreUnavailableException e) {
                 if (publication.once() == null) {
                     LOG.warning(() -> "sse-hub: a publication of the app on " + publication.topic() + " was lost: " + e.getMessage());
@@ -175,7 +175,7 @@ public class TopicRegistry {
         }
         try {
             long id = cluster.append(topicName, event).id();
-            metrics.published();
+            published(topicName);
             return id;
         } catch (StoreUnavailableException e) {
             throw new ServiceUnavailableException("the cluster's store (Redis) is unavailable", retryAfterSeconds());
@@ -196,12 +196,24 @@ public class TopicRegistry {
 
     private long append(Topic topic, Frame.Unnumbered unnumbered) {
         long id = ++lastId;
-        Frame event = unnumbered.withId(id);
+        Frame event = topic.tallied(unnumbered.withId(id));
         topic.lastId = id;
         memory.append(new StoredEvent(id, topic.name, event, System.nanoTime()));
         topic.broadcaster.broadcast(event);
         metrics.published();
+        if (topic.meter != null) {
+            topic.meter.published();
+        }
         return id;
+    }
+
+    /** Counts an event this node published to the cluster. */
+    private void published(String topicName) {
+        metrics.published();
+        Metrics.TopicMeter meter = metrics.watch(topicName);
+        if (meter != null) {
+            meter.published();
+        }
     }
 
     /** What the cluster's store hands this node: the events of its topics, in id order, as Redis has them. */
@@ -250,7 +262,7 @@ public class TopicRegistry {
                     Topic topic = topics.get(event.topic());
                     if (topic != null) {
                         topic.lastId = event.id();
-                        topic.broadcaster.broadcast(event.frame());
+                        topic.broadcaster.broadcast(topic.tallied(event.frame()));
                     }
                 }
                 lastId = Math.max(lastId, upTo);
@@ -406,7 +418,8 @@ public class TopicRegistry {
 
         private boolean queue(Subscriber subscriber, List<StoredEvent> events) {
             for (StoredEvent event : events) {
-                if (!subscriber.replayed(event.frame())) {
+                Topic topic = TopicRegistry.this.topics.get(event.topic());
+                if (!subscriber.replayed(topic == null ? event.frame() : topic.tallied(event.frame()))) {
                     return false;
                 }
                 metrics.replayed();
@@ -444,7 +457,7 @@ public class TopicRegistry {
     }
 
     private Topic newTopic(String name) {
-        var topic = new Topic(name, new TopicBroadcaster(writers));
+        var topic = new Topic(name, new TopicBroadcaster(writers), metrics.watch(name));
         topic.broadcaster.onClose(subscriber -> forgetIfUnused(topic));
         return topic;
     }
@@ -557,11 +570,18 @@ public class TopicRegistry {
     private static final class Topic {
         final String name;
         final TopicBroadcaster broadcaster;
+        /** Its own series, if {@code SSE_METRICS_TOPICS} lists it, or null. */
+        final Metrics.TopicMeter meter;
         volatile long lastId;
 
-        Topic(String name, TopicBroadcaster broadcaster) {
+        Topic(String name, TopicBroadcaster broadcaster, Metrics.TopicMeter meter) {
             this.name = name;
             this.broadcaster = broadcaster;
+            this.meter = meter;
+        }
+
+        Frame tallied(Frame event) {
+            return meter == null ? event : event.tallied(meter);
         }
     }
 }

@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -30,18 +31,32 @@ public final class Frame implements OutboundSseEvent {
     private final int events;
     /** When the hub took the (first) event in, on the clock of {@link System#nanoTime()}. */
     private final long takenInNanos;
+    /** What is told of this event's fate, or null. */
+    private final Tally tally;
+    /** The parts of a joined frame that have a tally, or null if none has. */
+    private final List<Frame> tallied;
 
-    private Frame(byte[] bytes, String comment, long retryMillis) {
-        this(bytes, comment, retryMillis, -1, 0, System.nanoTime());
+    /** Told what becomes of the events of a frame: see {@link #tallied(Tally)}. */
+    public interface Tally {
+        void written(int events);
+
+        void dropped(int events);
     }
 
-    private Frame(byte[] bytes, String comment, long retryMillis, long sequence, int events, long takenInNanos) {
+    private Frame(byte[] bytes, String comment, long retryMillis) {
+        this(bytes, comment, retryMillis, -1, 0, System.nanoTime(), null, null);
+    }
+
+    private Frame(byte[] bytes, String comment, long retryMillis, long sequence, int events, long takenInNanos, Tally tally,
+            List<Frame> tallied) {
         this.bytes = bytes;
         this.comment = comment;
         this.sequence = sequence;
         this.retryMillis = retryMillis;
         this.events = events;
         this.takenInNanos = takenInNanos;
+        this.tally = tally;
+        this.tallied = tallied;
     }
 
     /** An event; {@code data} may hold CR, LF or CRLF line breaks, each starts a new {@code data:} line. */
@@ -92,7 +107,7 @@ public final class Frame implements OutboundSseEvent {
             System.arraycopy(number, 0, bytes, head.length, number.length);
             bytes[head.length + number.length] = '\n';
             System.arraycopy(data, 0, bytes, head.length + number.length + 1, data.length);
-            return new Frame(bytes, null, -1, sequence, 1, System.nanoTime());
+            return new Frame(bytes, null, -1, sequence, 1, System.nanoTime(), null, null);
         }
 
         /** The text before the id and the text after it, to keep elsewhere and number there with {@link #of}. */
@@ -129,12 +144,42 @@ public final class Frame implements OutboundSseEvent {
         byte[] joined = new byte[length];
         int at = 0;
         int count = 0;
+        List<Frame> tallied = null;
         for (Frame event : events) {
             System.arraycopy(event.bytes, 0, joined, at, event.bytes.length);
             at += event.bytes.length;
             count += event.events;
+            if (event.tally != null || event.tallied != null) {
+                tallied = tallied == null ? new ArrayList<>() : tallied;
+                tallied.add(event);
+            }
         }
-        return new Frame(joined, null, -1, -1, count, events.get(0).takenInNanos);
+        return new Frame(joined, null, -1, -1, count, events.get(0).takenInNanos, null, tallied);
+    }
+
+    /** This event, with {@code tally} told when it is written to a stream or dropped from one. */
+    public Frame tallied(Tally tally) {
+        return new Frame(bytes, comment, retryMillis, sequence, events, takenInNanos, tally, tallied);
+    }
+
+    /** Tells the tallies of the frame (of its parts, once joined) that it was written. */
+    public void tallyWritten() {
+        if (tally != null) {
+            tally.written(events);
+        }
+        if (tallied != null) {
+            tallied.forEach(Frame::tallyWritten);
+        }
+    }
+
+    /** Tells the tallies of the frame (of its parts, once joined) that it was dropped. */
+    public void tallyDropped() {
+        if (tally != null) {
+            tally.dropped(events);
+        }
+        if (tallied != null) {
+            tallied.forEach(Frame::tallyDropped);
+        }
     }
 
     private static StringBuilder commentLine(String text) {

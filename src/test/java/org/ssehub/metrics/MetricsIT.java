@@ -79,6 +79,31 @@ class MetricsIT extends DeployedWar {
         }
     }
 
+    /** The test servers list {@code watched.*} in {@code SSE_METRICS_TOPICS}. */
+    @Test
+    void onlyTheTopicsTheOperatorListsGetSeriesOfTheirOwn() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String watched = "watched." + id;
+        String other = "unwatched-" + id;
+        String published = "sse_hub_topic_events_published_total{topic=\"" + watched + "\"}";
+        String delivered = "sse_hub_topic_events_delivered_total{topic=\"" + watched + "\"}";
+        try (SseStream both = stream("api/events?topic=" + watched + "&topic=" + other);
+                SseStream ticker = stream("api/events?topic=ticker")) {
+            both.next(TIMEOUT);
+            for (String topic : List.of(watched, other, watched)) {
+                assertEquals(201, send(textPublish(topic, "to " + topic)).statusCode());
+            }
+            for (String topic : List.of(watched, other, watched)) {
+                assertEquals("to " + topic, both.nextEvent(TIMEOUT).data());
+            }
+            await("two events of " + watched + " counted as delivered", TIMEOUT, ticker, () -> metric(delivered) == 2);
+            assertEquals(2, metric(published));
+            assertEquals(0, metric("sse_hub_topic_events_dropped_total{topic=\"" + watched + "\"}"));
+            String body = get("api/metrics").body();
+            assertTrue(!body.contains(other), "no series names " + other);
+        }
+    }
+
     @Test
     void theJvmAndTheProcessAreMeasuredToo() throws Exception {
         String body = get("api/metrics").body();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.ssehub.config.Settings;
+import org.ssehub.topics.TopicNames;
 
 class PublishersTest {
 
@@ -85,11 +86,11 @@ class PublishersTest {
 
     @Test
     void patterns() {
-        assertTrue(Publishers.matches("*", "anything"));
-        assertTrue(Publishers.matches("a.*", "a.b"));
-        assertTrue(!Publishers.matches("a.*", "ab"));
-        assertTrue(Publishers.matches("a", "a"));
-        assertTrue(!Publishers.matches("a", "ab"));
+        assertTrue(TopicNames.matches("*", "anything"));
+        assertTrue(TopicNames.matches("a.*", "a.b"));
+        assertTrue(!TopicNames.matches("a.*", "ab"));
+        assertTrue(TopicNames.matches("a", "a"));
+        assertTrue(!TopicNames.matches("a", "ab"));
     }
 
     @Test

@@ -37,6 +37,36 @@ class FrameTest {
     }
 
     @Test
+    void aJoinedFrameTellsEachPartsTallyWhatBecameOfIt() {
+        int[] first = new int[2];
+        int[] second = new int[2];
+        Frame a = Frame.event("1", "e", "a").tallied(tally(first));
+        Frame joined = Frame.join(List.of(a, Frame.event("2", "e", "b"), Frame.event("3", "e", "c").tallied(tally(second)),
+                Frame.join(List.of(a, Frame.event("4", "e", "d")))));
+        joined.tallyWritten();
+        assertEquals(2, first[0], "a was written twice, once within a joined part");
+        assertEquals(1, second[0]);
+        joined.tallyDropped();
+        assertEquals(2, first[1]);
+        assertEquals(1, second[1]);
+        Frame.comment("c").tallyWritten();
+    }
+
+    private static Frame.Tally tally(int[] counts) {
+        return new Frame.Tally() {
+            @Override
+            public void written(int events) {
+                counts[0] += events;
+            }
+
+            @Override
+            public void dropped(int events) {
+                counts[1] += events;
+            }
+        };
+    }
+
+    @Test
     void joinedEventsAreWrittenOneAfterTheOther() {
         Frame a = Frame.event("1", "e", "a");
         Frame b = Frame.event("2", "e", "b\n\nc");
