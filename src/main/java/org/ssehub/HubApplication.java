@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import java.util.Map;
 import org.ssehub.topics.TopicRegistry;
 
 /**
@@ -12,6 +13,12 @@ import org.ssehub.topics.TopicRegistry;
  */
 @ApplicationPath("api")
 public class HubApplication extends Application {
+
+    /** Jersey would describe the API in WADL, which needs JAXB; on Tomcat it is absent and Jersey warns at each start. */
+    @Override
+    public Map<String, Object> getProperties() {
+        return Map.of("jersey.config.server.wadl.disableWadl", true);
+    }
 
     /**
      * Streams get their farewell here, on undeploy: Jersey calls this before it shuts down what its sinks send

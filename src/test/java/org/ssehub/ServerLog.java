@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -21,8 +20,8 @@ public final class ServerLog {
 
     /** A record's level near the start of its first line, as Tomcat, WildFly and Payara write it. */
     private static final Pattern PROBLEM = Pattern.compile("^.{0,80}?[\\s\\[|](WARN|WARNING|ERROR|SEVERE)[\\s\\]|:]");
-    /** A message id such as UT005088, WELD-000714, AS-WEB-CORE-00037 or WFLYSRV0009. */
-    private static final Pattern ID = Pattern.compile("\\b([A-Z]{2,}(?:-[A-Z]+)*-?\\d{4,6})\\b");
+    /** The colours Payara Micro writes into its log file around the level and the logger. */
+    private static final Pattern COLOUR = Pattern.compile("\u001B\\[[;\\d]*m");
 
     private final Path logs;
     private final Map<Path, Long> sizes;
@@ -41,18 +40,26 @@ public final class ServerLog {
         return new ServerLog(logs, sizes);
     }
 
+    /** What the server wrote before any of it was read: the whole of its log files. */
+    public static ServerLog whole(Path logs) {
+        return new ServerLog(logs, Map.of());
+    }
+
     /**
-     * The WARN/WARNING/ERROR/SEVERE records written since the mark, but for those whose message id is in
-     * {@code allowed}.
+     * The WARN/WARNING/ERROR/SEVERE records written since the mark, but for those whose first line (with the next,
+     * where Payara starts the message there) holds a key of {@code allowed}: a message id such as {@code UT005023},
+     * or, for Tomcat's records, which have none, the logger or a fixed part of the message.
      */
     public List<String> problemsSince(Map<String, String> allowed) throws IOException {
         List<String> problems = new ArrayList<>();
         for (Path file : files(logs)) {
-            for (String line : grownLines(file)) {
+            List<String> lines = grownLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
                 if (PROBLEM.matcher(line).find()) {
-                    Matcher id = ID.matcher(line);
-                    if (!(id.find() && allowed.containsKey(id.group(1)))) {
-                        problems.add(file.getFileName() + ": " + line);
+                    String record = line.endsWith("[[") && i + 1 < lines.size() ? line + " " + lines.get(i + 1).trim() : line;
+                    if (allowed.keySet().stream().noneMatch(record::contains)) {
+                        problems.add(file.getFileName() + ": " + record);
                     }
                 }
             }
@@ -95,7 +102,7 @@ public final class ServerLog {
             byte[] grown = new byte[(int) (in.length() - from)];
             in.seek(from);
             in.readFully(grown);
-            return new String(grown, StandardCharsets.UTF_8).lines().toList();
+            return new String(grown, StandardCharsets.UTF_8).lines().map(line -> COLOUR.matcher(line).replaceAll("")).toList();
         }
     }
 
@@ -111,7 +118,7 @@ public final class ServerLog {
         }
         String name = logs.getFileName().toString();
         try (Stream<Path> files = Files.list(logs.getParent())) {
-            return files.filter(file -> file.getFileName().toString().matches(Pattern.quote(name) + "(\\.\\d+)?")).toList();
+            return files.filter(file -> file.getFileName().toString().matches(Pattern.quote(name) + "(\\.\\d+)*")).toList();
         }
     }
 }

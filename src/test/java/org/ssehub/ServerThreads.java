@@ -34,6 +34,11 @@ public final class ServerThreads {
 
     /** The dump, or empty if the server process has exited. */
     public static Optional<String> dump() throws IOException, InterruptedException {
+        return jcmd("Thread.print");
+    }
+
+    /** What {@code jcmd} answers to {@code command} in the server's JVM, or empty if it has exited. */
+    public static Optional<String> jcmd(String command) throws IOException, InterruptedException {
         String marker = System.getProperty("it.server.marker");
         List<ProcessHandle> servers = ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
@@ -50,7 +55,7 @@ public final class ServerThreads {
                     + servers.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
         }
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(servers.get(0).pid()), "Thread.print")
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(servers.get(0).pid()), command)
                 .redirectErrorStream(true)
                 .start();
         String dump = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -58,7 +63,7 @@ public final class ServerThreads {
             if (!servers.get(0).isAlive()) {
                 return Optional.empty();
             }
-            throw new AssertionError("jcmd Thread.print failed for " + servers.get(0).info().commandLine().orElse("?")
+            throw new AssertionError("jcmd " + command + " failed for " + servers.get(0).info().commandLine().orElse("?")
                     + ":\n" + dump);
         }
         return Optional.of(dump);

@@ -35,6 +35,7 @@ public final class SseStream implements AutoCloseable {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final int status;
     private final Map<String, String> headers;
+    private volatile long endedAtNanos;
 
     private SseStream(Socket socket, int status, Map<String, String> headers) {
         this.socket = socket;
@@ -108,6 +109,11 @@ public final class SseStream implements AutoCloseable {
     /** Whether the server has ended the stream and every block before its end has been taken. */
     public boolean ended() {
         return frames.peek() == END;
+    }
+
+    /** When the stream ended, on the clock of {@link System#nanoTime()}, or 0 while it is open. */
+    public long endedAtNanos() {
+        return endedAtNanos;
     }
 
     /** The next block that dispatches an event (has data), skipping comments and retry-only blocks. */
@@ -186,6 +192,7 @@ public final class SseStream implements AutoCloseable {
                 }
             }
         } catch (IOException endOfStream) {
+            endedAtNanos = System.nanoTime();
             frames.add(END);
         }
     }

@@ -91,12 +91,12 @@ public class Scheduler {
         periodic.forEach(future -> future.cancel(false));
         try {
             if (!writers.stop(5, TimeUnit.SECONDS)) {
-                LOG.warning("sse-hub writer threads still running 5 s after undeploy");
+                LOG.warning("SSEHUB-0401: sse-hub writer threads still running 5 s after undeploy");
             }
             if (owned) {
                 executor.shutdownNow();
                 if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warning("sse-hub threads still running 5 s after undeploy");
+                    LOG.warning("SSEHUB-0402: sse-hub threads still running 5 s after undeploy");
                 }
             }
         } catch (InterruptedException e) {
@@ -108,7 +108,7 @@ public class Scheduler {
         try {
             task.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "scheduled task failed; it runs again at its next period", e);
+            LOG.log(Level.SEVERE, "SSEHUB-0403: a scheduled task of sse-hub failed; it runs again at its next period", e);
         }
     }
 

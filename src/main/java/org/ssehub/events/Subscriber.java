@@ -374,7 +374,7 @@ public final class Subscriber implements SseEventSink {
             closeSink();
         } catch (Error failure) {
             sendingSince = 0;
-            LOG.log(Level.WARNING, "a stream failed while it was written to; it ends and its client resumes", failure);
+            LOG.log(Level.WARNING, "SSEHUB-0301: a stream failed while it was written to; it ends and its client resumes", failure);
             failed(DisconnectReason.ERROR);
             closeSink();
         }
@@ -385,7 +385,7 @@ public final class Subscriber implements SseEventSink {
         try {
             pending.refill(this);
         } catch (RuntimeException failure) {
-            LOG.log(Level.WARNING, "replaying a stream's missed events failed; it ends and its client resumes", failure);
+            LOG.log(Level.WARNING, "SSEHUB-0302: replaying a stream's missed events failed; it ends and its client resumes", failure);
             end(DisconnectReason.ERROR);
         }
     }

@@ -204,7 +204,7 @@ public final class RedisStore implements EventStore, AutoCloseable {
             position = Math.max(Long.parseLong((String) answer.get(1)), epoch - 1);
             available = true;
         } catch (JedisException e) {
-            LOG.warning(() -> "sse-hub: Redis is unavailable at deployment (" + e.getMessage() + "); retrying");
+            LOG.warning(() -> "SSEHUB-0101: Redis is unavailable at deployment (" + e.getMessage() + "); retrying");
         }
         this.reader = threads.newThread(this::read);
         reader.start();
@@ -345,11 +345,11 @@ public final class RedisStore implements EventStore, AutoCloseable {
                     return;
                 }
                 if (available) {
-                    LOG.log(Level.WARNING, "sse-hub: Redis is unavailable; publishing answers 503 until it is back", e);
+                    LOG.log(Level.WARNING, "SSEHUB-0102: Redis is unavailable; publishing answers 503 until it is back", e);
                 }
                 available = false;
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "sse-hub: reading Redis failed; trying again", e);
+                LOG.log(Level.SEVERE, "SSEHUB-0103: reading Redis failed; trying again", e);
             }
             sleep(backoff);
             backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
@@ -374,7 +374,7 @@ public final class RedisStore implements EventStore, AutoCloseable {
             }
         } else if (now != epoch) {
             long was = epoch;
-            LOG.warning(() -> "sse-hub: Redis lost its data (epoch " + was + ", now " + now + "); streams get reset");
+            LOG.warning(() -> "SSEHUB-0104: Redis lost its data (epoch " + was + ", now " + now + "); streams get reset");
             position = now - 1;
             epoch = now;
             while (!node.deliver(node.topics(), List.of(), position, null)) {

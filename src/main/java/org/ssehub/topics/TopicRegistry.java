@@ -149,7 +149,7 @@ public class TopicRegistry {
                 cluster.append(publication.topic(), event, publication.once()).ifPresent(appended -> published(appended.topic()));
             } catch (StoreUnavailableException e) {
                 if (publication.once() == null) {
-                    LOG.warning(() -> "sse-hub: a publication of the app on " + publication.topic() + " was lost: " + e.getMessage());
+                    LOG.warning(() -> "SSEHUB-0201: a publication of the app on " + publication.topic() + " was lost: " + e.getMessage());
                 }
             }
             return;

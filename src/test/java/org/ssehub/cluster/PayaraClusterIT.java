@@ -54,14 +54,15 @@ class PayaraClusterIT extends ClusterTests {
     @BeforeAll
     static void startNodeB() throws Exception {
         Path basedir = Path.of(System.getProperty("project.basedir"));
-        Path work = Files.createDirectories(basedir.resolve("target/payara-node-b"));
+        Path build = Path.of(System.getProperty("it.build.dir"));
+        Path work = Files.createDirectories(build.resolve("payara-node-b"));
         Path war = work.resolve("node-a.war");
         ClusterIT.node("node-a.war").as(ZipExporter.class).exportTo(war.toFile(), true);
         String java = ProcessHandle.current().info().command().orElse("java");
         nodeB = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dhazelcast.socket.bind.any=false",
                 "-Dsse.publish.token=it-publish-token", "-Dsse.heartbeat.seconds=2",
                 "-Dsse.connects.per.client.per.second=100", "-Dsse.connects.burst=200",
-                "-jar", basedir.resolve("target/runtimes/payara-micro.jar").toString(),
+                "-jar", build.resolve("runtimes/payara-micro.jar").toString(),
                 "--nocluster", "--port", Integer.toString(PORT_B), "--deploy", war.toString(),
                 "--prebootcommandfile", basedir.resolve("server-config/payara/pre-boot-commands.asadmin").toString()))
                 .redirectErrorStream(true).redirectOutput(work.resolve("payara-micro.log").toFile()).start();

@@ -62,6 +62,16 @@ class SettingsTest {
     }
 
     @Test
+    void metricsTopicsAreTopicPatterns() {
+        assertEquals(List.of("orders", "news.*", "*"),
+                Settings.from(Map.of("SSE_METRICS_TOPICS", "orders, news.*,*")::get).metricsTopics());
+        for (String bad : new String[] {"news*", ".*", "a b", "news.*.x"}) {
+            var error = assertThrows(IllegalArgumentException.class, () -> Settings.from(Map.of("SSE_METRICS_TOPICS", bad)::get));
+            assertTrue(error.getMessage().contains("SSE_METRICS_TOPICS"), error.getMessage());
+        }
+    }
+
+    @Test
     void aBadNumberNamesTheSetting() {
         for (String bad : new String[] {"0", "-1", "1s", "ten", "86400001", "99999999999999999999"}) {
             var error = assertThrows(IllegalArgumentException.class,

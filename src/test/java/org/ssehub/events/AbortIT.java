@@ -31,7 +31,7 @@ import org.ssehub.SseStream;
  * Tomcat recycles). Afterwards the subscriber count is back at its baseline, the writer threads are back to their
  * resting number, no thread is left in sse-hub code, no connection is left half-closed, and the server logged no
  * warning or error: a client leaving is not one. The clients come in waves of 50 from five addresses, under the test
- * servers' caps (120 streams, 40 per address).
+ * servers' caps (210 streams, 40 per address).
  */
 class AbortIT extends DeployedWar {
 

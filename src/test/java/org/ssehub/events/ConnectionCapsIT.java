@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
 import org.ssehub.SseStream;
 
-/** The test servers run with SSE_MAX_CONNECTIONS_PER_CLIENT=40 and SSE_MAX_CONNECTIONS=120. */
+/** The test servers run with SSE_MAX_CONNECTIONS_PER_CLIENT=40 and SSE_MAX_CONNECTIONS=210. */
 class ConnectionCapsIT extends DeployedWar {
 
     @Test
@@ -27,12 +27,12 @@ class ConnectionCapsIT extends DeployedWar {
             assertTrue(refused.body().contains("SSE_MAX_CONNECTIONS_PER_CLIENT"), refused.body());
             assertRetryAfter(refused.headers().firstValue("retry-after").orElseThrow());
 
-            for (int i = 0; i < 80; i++) {
+            for (int i = 0; i < 170; i++) {
                 open.add(SseStream.openFrom("127.0.0." + (2 + i / 40), base(), "api/events"));
-                assertEquals(200, open.get(40 + i).status(), "stream " + (i + 1) + " from two more addresses");
+                assertEquals(200, open.get(40 + i).status(), "stream " + (i + 1) + " from five more addresses");
             }
-            try (SseStream overall = SseStream.openFrom("127.0.0.4", base(), "api/events")) {
-                assertEquals(503, overall.status(), "the 121st stream on the node");
+            try (SseStream overall = SseStream.openFrom("127.0.0.6", base(), "api/events")) {
+                assertEquals(503, overall.status(), "the 211th stream on the node");
                 assertRetryAfter(overall.header("retry-after"));
             }
             HttpResponse<String> ready = get("api/health/ready");

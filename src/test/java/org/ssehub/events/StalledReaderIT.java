@@ -3,21 +3,15 @@ package org.ssehub.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.ssehub.DeployedWar;
 import org.ssehub.ServerThreads;
+import org.ssehub.StalledClient;
 import org.ssehub.SseStream;
 
 /**
@@ -33,13 +27,12 @@ class StalledReaderIT extends DeployedWar {
     private static final int HEALTHY = 3;
     private static final Duration AT_ONCE = Duration.ofSeconds(1);
     private static final String DATA = "x".repeat(60_000);
-    private static final byte[] LAST_CHUNK = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     @Test
     void stalledReadersAreDisconnectedWhileTheOthersKeepReceiving() throws Exception {
         String topic = "stall-" + UUID.randomUUID();
         List<SseStream> healthy = new ArrayList<>();
-        List<Socket> stalled = new ArrayList<>();
+        List<StalledClient> stalled = new ArrayList<>();
         try (SseStream ticker = stream("api/events")) {
             double disconnectsBefore = metric("sse_hub_disconnects_total{reason=\"write_timeout\"}")
                     + metric("sse_hub_disconnects_total{reason=\"queue_full\"}");
@@ -48,7 +41,7 @@ class StalledReaderIT extends DeployedWar {
                 healthy.add(stream("api/events?topic=" + topic));
             }
             for (int i = 0; i < STALLED; i++) {
-                stalled.add(openWithoutReading(topic));
+                stalled.add(StalledClient.open(null, base(), "api/events?topic=" + topic));
             }
             await("all streams registered", TIMEOUT, ticker, () -> subscribers(topic) == HEALTHY + STALLED);
 
@@ -71,54 +64,17 @@ class StalledReaderIT extends DeployedWar {
             }
             await("the writer threads back to " + writers + " once the container's write timeout freed them", TIMEOUT,
                     ticker, () -> metric("sse_hub_writer_threads") <= writers);
-            for (Socket socket : stalled) {
-                assertTrue(readsToEnd(socket), "the server ended the stalled stream");
+            for (StalledClient client : stalled) {
+                assertTrue(client.readsToEnd(Duration.ofSeconds(30)), "the server ended the stalled stream");
             }
             ServerThreads.awaitDump(dump -> !dump.contains("org.ssehub."), TIMEOUT, "no thread left in sse-hub code");
         } finally {
             for (SseStream stream : healthy) {
                 stream.close();
             }
-            for (Socket socket : stalled) {
-                socket.close();
+            for (StalledClient client : stalled) {
+                client.close();
             }
-        }
-    }
-
-    /** A subscriber with a small receive window that never reads what it asked for. */
-    private Socket openWithoutReading(String topic) throws IOException {
-        var socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress(base().getHost(), base().getPort()));
-        String request = "GET " + base().getPath() + "api/events?topic=" + topic + " HTTP/1.1\r\n"
-                + "Host: " + base().getHost() + ":" + base().getPort() + "\r\nAccept: text/event-stream\r\n\r\n";
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        return socket;
-    }
-
-    /**
-     * Reads all that was buffered for a stalled client; true if the stream then ends: the connection closes, or the
-     * chunked response ends and the connection stays open for the next request (Payara, WildFly).
-     */
-    private static boolean readsToEnd(Socket socket) throws IOException {
-        socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[65_536];
-        byte[] last = new byte[LAST_CHUNK.length];
-        try {
-            for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
-                int kept = Math.max(0, last.length - read);
-                System.arraycopy(last, last.length - kept, last, 0, kept);
-                System.arraycopy(buffer, read - (last.length - kept), last, kept, last.length - kept);
-                if (Arrays.equals(last, LAST_CHUNK)) {
-                    return true;
-                }
-            }
-            return true;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
         }
     }
 

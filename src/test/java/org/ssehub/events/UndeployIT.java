@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -30,6 +31,7 @@ import org.ssehub.DeployedWar;
 import org.ssehub.ServerThreads;
 import org.ssehub.ServerLog;
 import org.ssehub.SseStream;
+import org.ssehub.StalledClient;
 import org.ssehub.SseStream.Frame;
 
 @ExtendWith(ArquillianExtension.class)
@@ -53,8 +55,7 @@ class UndeployIT {
     @Test
     void undeployClosesEveryStreamAndLeavesNoAppThread() throws Exception {
         deployer.deploy(HUB);
-        String war = new File(System.getProperty("sse-hub.war")).getName();
-        URI base = URI.create("http://127.0.0.1:" + Integer.getInteger("it.port") + "/" + war.substring(0, war.length() - 4) + "/");
+        URI base = base();
         String topic = "undeploy-" + UUID.randomUUID();
         List<SseStream> streams = new ArrayList<>();
         ExecutorService publisher = Executors.newSingleThreadExecutor();
@@ -103,6 +104,106 @@ class UndeployIT {
 
         ServerThreads.awaitDump(dump -> !dump.contains("\"sse-hub-") && !dump.contains("org.ssehub."),
                 Duration.ofSeconds(10), "no sse-hub thread and no app code running after undeploy");
+    }
+
+    /**
+     * Undeploy with 200 clients connected, five of them stalled behind full TCP windows: readiness stops answering
+     * UP before any stream is closed, every healthy stream gets its jittered {@code retry:} and is closed within 5 s,
+     * the stalled ones are closed too, and no thread of the app is left. The test servers cap streams at 210, 40 per
+     * address.
+     */
+    @Test
+    void undeployWithTwoHundredClientsSomeStalled() throws Exception {
+        deployer.deploy(HUB);
+        URI base = base();
+        String quiet = "undeploy-many-" + UUID.randomUUID();
+        String heavy = "undeploy-stalled-" + UUID.randomUUID();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<SseStream> healthy = new ArrayList<>();
+        List<StalledClient> stalled = new ArrayList<>();
+        List<long[]> probes = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < 195; i++) {
+                SseStream stream = SseStream.openFrom("127.0.0." + (20 + i / 40), base, "api/events?topic=ticker&topic=" + quiet);
+                healthy.add(stream);
+                assertEquals(200, stream.status(), "stream " + (i + 1));
+            }
+            for (int i = 0; i < 5; i++) {
+                stalled.add(StalledClient.open("127.0.0.30", base, "api/events?topic=" + heavy));
+            }
+            SseStream pacer = healthy.get(0);
+            long deadline = System.nanoTime() + DeployedWar.TIMEOUT.toNanos();
+            while (connections(http, base) < 200) {
+                assertTrue(System.nanoTime() < deadline, "200 streams open within " + DeployedWar.TIMEOUT);
+                pacer.nextEvent(DeployedWar.TIMEOUT);
+            }
+            var publish = HttpRequest.newBuilder(base.resolve("api/topics/" + heavy + "/events"))
+                    .header("Authorization", "Bearer it-publish-token").header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(60_000))).build();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(201, http.send(publish, HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            var ready = HttpRequest.newBuilder(base.resolve("api/health/ready")).timeout(Duration.ofSeconds(2)).build();
+            prober.scheduleAtFixedRate(() -> {
+                long sent = System.nanoTime();
+                int status;
+                try {
+                    status = http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException | RuntimeException refused) {
+                    status = -1;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                probes.add(new long[] {sent, status});
+            }, 0, 20, TimeUnit.MILLISECONDS);
+
+            long undeploying = System.nanoTime();
+            deployer.undeploy(HUB);
+            for (SseStream stream : healthy) {
+                List<Frame> rest = stream.restUntilEnd(Duration.ofSeconds(10));
+                List<Frame> farewells = rest.stream().filter(frame -> frame.retry() != null).toList();
+                assertEquals(1, farewells.size(), "one farewell: " + rest);
+                assertEquals(": shutdown", farewells.get(0).lines().get(0));
+                DeployedWar.assertJitteredRetry(farewells.get(0).retry());
+                assertEquals(farewells.get(0), rest.get(rest.size() - 1), "the farewell comes last");
+            }
+            long firstClosed = healthy.stream().mapToLong(SseStream::endedAtNanos).min().orElseThrow();
+            long lastClosed = healthy.stream().mapToLong(SseStream::endedAtNanos).max().orElseThrow();
+            assertTrue(lastClosed - undeploying <= Duration.ofSeconds(5).toNanos(), "every healthy stream closed within 5 s of "
+                    + "the undeploy; the last after " + Duration.ofNanos(lastClosed - undeploying).toMillis() + " ms");
+            for (StalledClient client : stalled) {
+                assertTrue(client.readsToEnd(Duration.ofSeconds(20)), "the server ended the stalled stream");
+            }
+            prober.shutdown();
+            assertTrue(prober.awaitTermination(5, TimeUnit.SECONDS));
+            assertTrue(probes.stream().anyMatch(probe -> probe[0] < undeploying && probe[1] == 200), "ready answered UP before");
+            List<Long> upAfterClose = probes.stream().filter(probe -> probe[0] >= firstClosed && probe[1] == 200)
+                    .map(probe -> (probe[0] - firstClosed) / 1_000_000).toList();
+            assertEquals(List.of(), upAfterClose, "ms after the first stream closed at which ready still answered UP");
+        } finally {
+            prober.shutdownNow();
+            for (SseStream stream : healthy) {
+                stream.close();
+            }
+            for (StalledClient client : stalled) {
+                client.close();
+            }
+        }
+        ServerThreads.awaitDump(dump -> !dump.contains("\"sse-hub-") && !dump.contains("org.ssehub."),
+                Duration.ofSeconds(10), "no sse-hub thread and no app code running after undeploy");
+    }
+
+    private static double connections(HttpClient http, URI base) throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(base.resolve("api/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("sse_hub_connections ")).mapToDouble(line -> Double.parseDouble(line.substring(20)))
+                .findFirst().orElseThrow(() -> new AssertionError("no sse_hub_connections in " + metrics));
+    }
+
+    private static URI base() {
+        String war = new File(System.getProperty("sse-hub.war")).getName();
+        return URI.create("http://127.0.0.1:" + Integer.getInteger("it.port") + "/" + war.substring(0, war.length() - 4) + "/");
     }
 
     /** Publishes until an answer is not 201; records each acknowledged id, and how the first refusal looked. */

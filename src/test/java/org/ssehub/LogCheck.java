@@ -1,0 +1,65 @@
+package org.ssehub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Run by the build after the integration tests: each runtime's log holds no WARN or ERROR record outside
+ * {@link #ALLOWED}. Arguments: {@code runtime=path} for each runtime that ran, its log directory or file as
+ * {@code it.server.logs} names it; the logs are emptied before the tests start.
+ */
+public final class LogCheck {
+
+    /** The records a whole run of the tests may leave, by message id (or, for Tomcat, logger), with the reason. */
+    static final Map<String, String> ALLOWED = Map.ofEntries(
+            Map.entry("WFLYELY01084", "WildFly's default HTTPS listener generates its keystore on first use; the tests use HTTP"),
+            Map.entry("WFLYELY00023", "the same keystore, not there yet"),
+            Map.entry("WFLYTX0013", "WildFly's transactions node id left at its default: one test server"),
+            Map.entry("NCLS-SECURITY-05054", "Payara's bundled trust store holds CA certificates that have expired"),
+            Map.entry("Payara Micro Runtime directory is located in a temporary file location",
+                    "each test JVM of Payara Micro unpacks into a fresh temporary directory"),
+            Map.entry("MSC000001", "DeployCheckIT deploys invalid settings on purpose: WildFly reports the failed deployment"),
+            Map.entry("WFLYCTL0013", "the same, as the failed management operation"),
+            Map.entry("WFLYSRV0021", "the same, as the rolled-back deployment"),
+            Map.entry("NCLS-CORE-00019", "DeployCheckIT on Payara Micro: the server stops when its deployment fails"),
+            Map.entry("NCLS-CORE-00026", "the same, as the failed lifecycle"),
+            Map.entry("AS-WEB-CORE-00108", "the same, as the web context that did not start"),
+            Map.entry("AS-WEB-CORE-00174", "the same"),
+            Map.entry("org.apache.catalina.core.StandardContext.loadOnStartup",
+                    "DeployCheckIT on Tomcat: the JAX-RS servlet refuses to start with invalid settings"),
+            Map.entry("Servlet.init() for servlet [org.ssehub.HubApplication] threw exception", "the same"),
+            Map.entry("MessagingBinders$EnabledProvidersBinder",
+                    "Jersey on Tomcat notes that jakarta.activation is absent, so it has no DataSource writer; none is used"),
+            Map.entry("UT010051", "UndeployIT publishes while the deployment stops: Undertow reports the request it could not"
+                    + " hand to the stopped deployment (\"Deployment has stopped\")"),
+            Map.entry("WELD-000714", "Weld's nested-invocation guard, left on a thread by an async request that another thread"
+                    + " ended; Weld clears it on that thread's next request (AbortIT)"),
+            Map.entry("UT015023", "the same, once the deployment's context is destroyed"),
+            Map.entry("SSEHUB-0101", "ClusterIT starts a node while Redis is down"),
+            Map.entry("SSEHUB-0102", "ClusterIT stops Redis under running nodes"),
+            Map.entry("SSEHUB-0104", "ClusterIT restarts Redis empty: streams get reset, as they should"));
+
+    private LogCheck() {
+    }
+
+    public static void main(String[] runtimes) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String runtime : runtimes) {
+            String[] nameAndPath = runtime.split("=", 2);
+            Path logs = Path.of(nameAndPath[1]);
+            if (!Files.exists(logs) && !Files.isDirectory(logs.getParent())) {
+                continue;
+            }
+            ServerLog.whole(logs).problemsSince(ALLOWED).forEach(problem -> problems.add(nameAndPath[0] + ": " + problem));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(problems.size() + " warnings or errors in the servers' logs outside the allow-list"
+                    + " of LogCheck:\n" + String.join("\n", problems.stream().limit(40).toList()));
+        }
+        System.out.println("LogCheck: no warning or error outside the allow-list in " + String.join(", ", runtimes));
+    }
+}

@@ -1,0 +1,95 @@
+package org.ssehub.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ssehub.DeployedWar;
+import org.ssehub.ServerThreads;
+import org.ssehub.SseStream;
+
+/**
+ * Redeploying with clients connected leaks neither threads nor classes: over 20 redeploys, each undeployed under 20
+ * open streams, the server's live threads and loaded classes (each read after a full GC) level off. The Payara Micro
+ * adapter starts a new JVM for each deployment, so there is no redeploy within one JVM to measure there.
+ */
+@ExtendWith(ArquillianExtension.class)
+class RedeployIT {
+
+    private static final String HUB = "redeployed";
+    private static final int REDEPLOYS = 20;
+    private static final int STREAMS = 20;
+    /** What the last five redeploys may add: a pool that grows by a thread, classes a JDK cache keeps. */
+    private static final int MAX_THREADS_ADDED = 4;
+    private static final int MAX_CLASSES_ADDED = 150;
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = HUB, managed = false, testable = false)
+    static WebArchive war() {
+        return DeployedWar.war();
+    }
+
+    @Test
+    void threadsAndClassesLevelOffOverTwentyRedeploys() throws Exception {
+        assumeFalse(Boolean.getBoolean("it.jvm.per.deployment"), "one JVM per deployment: nothing accumulates");
+        String war = new File(System.getProperty("sse-hub.war")).getName();
+        URI base = URI.create("http://127.0.0.1:" + Integer.getInteger("it.port") + "/" + war.substring(0, war.length() - 4) + "/");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<Double> threads = new ArrayList<>();
+        List<Double> classes = new ArrayList<>();
+        for (int i = 0; i < REDEPLOYS; i++) {
+            deployer.deploy(HUB);
+            List<SseStream> streams = new ArrayList<>();
+            try {
+                for (int s = 0; s < STREAMS; s++) {
+                    SseStream stream = SseStream.open(base, "api/events?topic=ticker");
+                    streams.add(stream);
+                    assertEquals(200, stream.status());
+                    stream.nextEvent(DeployedWar.TIMEOUT);
+                }
+                ServerThreads.jcmd("GC.run");
+                String metrics = http.send(HttpRequest.newBuilder(base.resolve("api/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                threads.add(sample(metrics, "jvm_threads_live_threads"));
+                classes.add(sample(metrics, "jvm_classes_loaded_classes"));
+                deployer.undeploy(HUB);
+                for (SseStream stream : streams) {
+                    stream.restUntilEnd(DeployedWar.TIMEOUT);
+                }
+            } finally {
+                for (SseStream stream : streams) {
+                    stream.close();
+                }
+            }
+        }
+        String series = "live threads " + threads + ", loaded classes " + classes;
+        System.out.println("RedeployIT: " + series);
+        double threadsAdded = threads.get(REDEPLOYS - 1) - threads.get(REDEPLOYS - 6);
+        double classesAdded = classes.get(REDEPLOYS - 1) - classes.get(REDEPLOYS - 6);
+        assertTrue(threadsAdded <= MAX_THREADS_ADDED, threadsAdded + " threads added by the last five redeploys: " + series);
+        assertTrue(classesAdded <= MAX_CLASSES_ADDED, classesAdded + " classes added by the last five redeploys: " + series);
+    }
+
+    private static double sample(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in\n" + metrics));
+    }
+}
