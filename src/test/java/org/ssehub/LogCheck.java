@@ -32,6 +32,8 @@ public final class LogCheck {
             Map.entry("org.apache.catalina.core.StandardContext.loadOnStartup",
                     "DeployCheckIT on Tomcat: the JAX-RS servlet refuses to start with invalid settings"),
             Map.entry("Servlet.init() for servlet [org.ssehub.HubApplication] threw exception", "the same"),
+            Map.entry("appears to have started a thread named [Catalina-utility-", "Tomcat's own utility pool grew a thread"
+                    + " while it deployed the app, and on undeploy Tomcat names the app as its starter (RedeployIT)"),
             Map.entry("MessagingBinders$EnabledProvidersBinder",
                     "Jersey on Tomcat notes that jakarta.activation is absent, so it has no DataSource writer; none is used"),
             Map.entry("UT010051", "UndeployIT publishes while the deployment stops: Undertow reports the request it could not"

@@ -2,14 +2,20 @@ package org.ssehub;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /** A subscriber with a small receive window that never reads what it asked for, until told to. */
 public final class StalledClient implements AutoCloseable {
@@ -59,6 +65,29 @@ public final class StalledClient implements AutoCloseable {
             return false;
         } catch (IOException reset) {
             return true;
+        }
+    }
+
+    /**
+     * Whether the server has closed its end of the connection: its socket has left ESTABLISHED (a close with unsent
+     * data queues the FIN behind it, so the client, not reading, would not see it yet).
+     */
+    public boolean closedByServer() throws IOException {
+        String server = String.format(Locale.ROOT, ":%04X", socket.getPort());
+        String client = String.format(Locale.ROOT, ":%04X", socket.getLocalPort());
+        List<String> sockets = new ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
+        sockets.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
+        return sockets.stream().map(line -> line.trim().split("\\s+"))
+                .filter(fields -> fields.length > 3 && fields[1].endsWith(server) && fields[2].endsWith(client))
+                .noneMatch(fields -> fields[3].equals("01"));
+    }
+
+    /** {@link #closedByServer()}, for a lambda. */
+    public boolean closedByServerUnchecked() {
+        try {
+            return closedByServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

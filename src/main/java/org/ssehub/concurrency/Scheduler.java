@@ -6,10 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +46,9 @@ public class Scheduler {
             executor = (ScheduledExecutorService) context.lookup(MANAGED);
             threads = (ThreadFactory) context.lookup(MANAGED_THREADS);
         } catch (NamingException noJakartaConcurrency) {
-            executor = Executors.newScheduledThreadPool(2, new NamedDaemonThreads("sse-hub-"));
+            var own = new ScheduledThreadPoolExecutor(2, new NamedDaemonThreads("sse-hub-"));
+            own.setRemoveOnCancelPolicy(true);
+            executor = own;
             threads = new NamedDaemonThreads("sse-hub-writer-");
             owned = true;
         }
@@ -55,7 +57,11 @@ public class Scheduler {
         LOG.info(() -> "sse-hub runs on " + (owned ? "its own executor" : MANAGED));
     }
 
-    /** Runs {@code task} every {@code period} until undeploy; a failing run is logged and the next one still runs. */
+    /**
+     * Runs {@code task} every {@code period} until undeploy; a failing run is logged and the next one still runs. A
+     * managed executor keeps a cancelled task queued until it would have run next, and with it the undeployed app: the
+     * app's own tasks run at least every second (the ticker as configured), so they let it go within a second.
+     */
     public void every(Duration period, Runnable task) {
         long millis = period.toMillis();
         periodic.add(executor.scheduleAtFixedRate(() -> runLogged(task), millis, millis, TimeUnit.MILLISECONDS));

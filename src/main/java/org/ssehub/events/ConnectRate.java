@@ -37,7 +37,7 @@ public class ConnectRate {
     void start() {
         perNano = settings.connectsPerClientPerSecond() / 1e9;
         burst = settings.connectsBurst();
-        scheduler.every(Duration.ofSeconds(10), () -> forgetFull(System.nanoTime()));
+        scheduler.every(Duration.ofSeconds(1), () -> forgetFull(System.nanoTime()));
     }
 
     /** Takes a token for a stream from {@code client}, or refuses with 429 and the seconds until the next token. */

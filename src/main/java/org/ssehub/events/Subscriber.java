@@ -464,7 +464,7 @@ public final class Subscriber implements SseEventSink {
         try {
             if (!sink.isClosed()) {
                 if (last != null) {
-                    sink.send(last);
+                    sendFarewell(last);
                 }
                 sink.close();
             }
@@ -472,6 +472,15 @@ public final class Subscriber implements SseEventSink {
             LOG.log(Level.FINE, "closing a stream that had ended", alreadyClosed);
         } finally {
             closed.complete(null);
+        }
+    }
+
+    /** A farewell the runtime refuses (the client left, the app is stopping) still lets the sink close. */
+    private void sendFarewell(Frame last) {
+        try {
+            sink.send(last);
+        } catch (RuntimeException refused) {
+            LOG.log(Level.FINE, "a stream's farewell was refused", refused);
         }
     }
 }

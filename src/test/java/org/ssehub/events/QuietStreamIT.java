@@ -22,8 +22,8 @@ import org.ssehub.SseStream;
 class QuietStreamIT extends DeployedWar {
 
     private static final int HEARTBEATS = 9;
-    private static final Map<String, String> SHORT_NGINX_TIMEOUTS = Map.of("proxy_read_timeout 45s;", "proxy_read_timeout 5s;",
-            "proxy_send_timeout 45s;", "proxy_send_timeout 5s;", "send_timeout 45s;", "send_timeout 5s;");
+    private static final Map<String, String> SHORT_NGINX_TIMEOUTS = Map.of(" proxy_read_timeout 45s;", " proxy_read_timeout 5s;",
+            " proxy_send_timeout 45s;", " proxy_send_timeout 5s;", " send_timeout 45s;", " send_timeout 5s;");
 
     @Test
     void aStreamQuietButForHeartbeatsStaysOpen() throws Exception {

@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -25,7 +27,9 @@ import org.ssehub.SseStream;
 
 /**
  * Redeploying with clients connected leaks neither threads nor classes: over 20 redeploys, each undeployed under 20
- * open streams, the server's live threads and loaded classes (each read after a full GC) level off. The Payara Micro
+ * open streams, the server's threads and loaded classes (each read after a full GC) level off: the lowest reading of
+ * the last five redeploys is at most a little above the lowest of the five before. One app is about 420 classes on
+ * WildFly and several thousand on Tomcat, so a leak of every app, or of one in five, shows. The Payara Micro
  * adapter starts a new JVM for each deployment, so there is no redeploy within one JVM to measure there.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -34,7 +38,7 @@ class RedeployIT {
     private static final String HUB = "redeployed";
     private static final int REDEPLOYS = 20;
     private static final int STREAMS = 20;
-    /** What the last five redeploys may add: a pool that grows by a thread, classes a JDK cache keeps. */
+    /** What the last five redeploys may add (lowest readings compared): a pool that grows a little, classes a cache keeps. */
     private static final int MAX_THREADS_ADDED = 4;
     private static final int MAX_CLASSES_ADDED = 150;
 
@@ -67,7 +71,7 @@ class RedeployIT {
                 ServerThreads.jcmd("GC.run");
                 String metrics = http.send(HttpRequest.newBuilder(base.resolve("api/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                threads.add(sample(metrics, "jvm_threads_live_threads"));
+                threads.add((double) serverThreads());
                 classes.add(sample(metrics, "jvm_classes_loaded_classes"));
                 deployer.undeploy(HUB);
                 for (SseStream stream : streams) {
@@ -81,10 +85,40 @@ class RedeployIT {
         }
         String series = "live threads " + threads + ", loaded classes " + classes;
         System.out.println("RedeployIT: " + series);
-        double threadsAdded = threads.get(REDEPLOYS - 1) - threads.get(REDEPLOYS - 6);
-        double classesAdded = classes.get(REDEPLOYS - 1) - classes.get(REDEPLOYS - 6);
-        assertTrue(threadsAdded <= MAX_THREADS_ADDED, threadsAdded + " threads added by the last five redeploys: " + series);
+        double threadsAdded = lowestOfLastFive(threads) - lowestOfFiveBefore(threads);
+        double classesAdded = lowestOfLastFive(classes) - lowestOfFiveBefore(classes);
+        assertTrue(threadsAdded <= MAX_THREADS_ADDED, threadsAdded + " threads added by the last five redeploys: " + series
+                + "; threads by name:\n" + threadNames());
         assertTrue(classesAdded <= MAX_CLASSES_ADDED, classesAdded + " classes added by the last five redeploys: " + series);
+    }
+
+    /**
+     * The lowest reading of a window: an idle pooled thread of the server may hold the last request it ran, and with it
+     * the app undeployed just before, until it runs another; what leaks for good raises every reading after it.
+     */
+    private static double lowestOfLastFive(List<Double> readings) {
+        return readings.subList(REDEPLOYS - 5, REDEPLOYS).stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    }
+
+    private static double lowestOfFiveBefore(List<Double> readings) {
+        return readings.subList(REDEPLOYS - 10, REDEPLOYS - 5).stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    }
+
+    /**
+     * The server's threads but for those of the JMX connections the Tomcat adapter opens for each deployment and
+     * leaves to time out: the test's, not the server's or the app's.
+     */
+    private static long serverThreads() throws Exception {
+        return ServerThreads.dump().orElse("").lines().filter(line -> line.startsWith("\""))
+                .filter(line -> !line.startsWith("\"JMX server connection timeout") && !line.startsWith("\"RMI TCP Connection"))
+                .count();
+    }
+
+    /** The server's threads by name, numbers left out. */
+    private static String threadNames() throws Exception {
+        return ServerThreads.dump().orElse("").lines().filter(line -> line.startsWith("\""))
+                .map(line -> line.substring(1, line.indexOf('"', 1)).replaceAll("\\d+", "N"))
+                .collect(Collectors.groupingBy(name -> name, TreeMap::new, Collectors.counting())).toString();
     }
 
     private static double sample(String metrics, String name) {
