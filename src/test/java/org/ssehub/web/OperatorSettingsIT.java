@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -36,8 +35,6 @@ class OperatorSettingsIT {
     private static final String METRICS_TOKEN = "it-metrics-token-0123456789";
     /** nginx connects to the app from here (proxy_bind), an address no other test uses. */
     static final String PROXY = "127.0.0.7";
-    /** SSE_MAX_PAYLOAD_BYTES here: past the 64 KiB at which Payara's cleartext HTTP/2 upgrade lost request bodies. */
-    private static final int LARGE_PAYLOAD = 256 * 1024;
     private static final String REFUSED_PER_CLIENT = "sse_hub_streams_refused_total{reason=\"max_connections_per_client\"}";
 
     @ArquillianResource
@@ -45,8 +42,7 @@ class OperatorSettingsIT {
 
     @Deployment(testable = false)
     static WebArchive war() throws IOException {
-        return DeployedWar.war(Map.of("SSE_TRUSTED_PROXIES", PROXY, "SSE_METRICS_TOKEN", METRICS_TOKEN,
-                "SSE_MAX_PAYLOAD_BYTES", Integer.toString(LARGE_PAYLOAD)));
+        return DeployedWar.war(Map.of("SSE_TRUSTED_PROXIES", PROXY, "SSE_METRICS_TOKEN", METRICS_TOKEN));
     }
 
     private URI base() {
@@ -122,26 +118,6 @@ class OperatorSettingsIT {
                 .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("sse_hub_connections "), metrics.body());
-    }
-
-    /**
-     * Java's {@code HttpClient} asks for a cleartext HTTP/2 upgrade (h2c) by default, and over it Payara Micro never
-     * handed the app a body past 64 KiB; server-config/ turns that upgrade off. A 200 KiB publish arrives whole.
-     */
-    @Test
-    void aPublishPast64KiBArrivesWholeFromAClientThatAsksForH2c() throws Exception {
-        String topic = "large-" + UUID.randomUUID();
-        String data = "y".repeat(200 * 1024);
-        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(DeployedWar.TIMEOUT).build();
-        try (SseStream stream = SseStream.open(base(), "api/events?topic=" + topic)) {
-            stream.next(DeployedWar.TIMEOUT);
-            HttpResponse<String> published = http.send(HttpRequest.newBuilder(base().resolve("api/topics/" + topic + "/events"))
-                    .timeout(DeployedWar.TIMEOUT).header("Authorization", "Bearer it-publish-token")
-                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(data)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(201, published.statusCode(), published.body());
-            assertEquals(data, stream.nextEvent(DeployedWar.TIMEOUT).data());
-        }
     }
 
     /** The shipped nginx config, connecting to the app from {@code address}. */
