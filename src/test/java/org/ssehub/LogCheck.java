@@ -22,6 +22,8 @@ public final class LogCheck {
             Map.entry("NCLS-SECURITY-05054", "Payara's bundled trust store holds CA certificates that have expired"),
             Map.entry("Payara Micro Runtime directory is located in a temporary file location",
                     "each test JVM of Payara Micro unpacks into a fresh temporary directory"),
+            Map.entry("WFLYSRV0273", "the WAR keeps WildFly Preview's micrometer subsystem out of the app (it would add a"
+                    + " second Micrometer); WildFly 38 has no such subsystem and says so at each deployment"),
             Map.entry("MSC000001", "DeployCheckIT deploys invalid settings on purpose: WildFly reports the failed deployment"),
             Map.entry("WFLYCTL0013", "the same, as the failed management operation"),
             Map.entry("WFLYSRV0021", "the same, as the rolled-back deployment"),
