@@ -67,6 +67,19 @@ public final class ServerLog {
         return problems;
     }
 
+    /** Whether the server wrote anything since the mark. */
+    public boolean wroteAnything() throws IOException {
+        if (!Files.isDirectory(logs) && !Files.isDirectory(logs.getParent())) {
+            return false;
+        }
+        for (Path file : files(logs)) {
+            if (!grownLines(file).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a line written since the mark contains {@code text}. */
     public boolean grewWith(String text) throws IOException {
         for (Path file : files(logs)) {

@@ -362,6 +362,7 @@ public final class Subscriber implements SseEventSink {
                 sendingSince = 0;
                 sending = null;
                 if (sent.isCompletedExceptionally()) {
+                    lost(next);
                     failed(DisconnectReason.CLIENT_GONE);
                 } else {
                     written(next);
@@ -369,11 +370,15 @@ public final class Subscriber implements SseEventSink {
             }
         } catch (RuntimeException refused) {
             sendingSince = 0;
+            lost(sending);
+            sending = null;
             LOG.log(Level.FINE, "the runtime refused a send: the stream has ended", refused);
             failed(DisconnectReason.CLIENT_GONE);
             closeSink();
         } catch (Error failure) {
             sendingSince = 0;
+            lost(sending);
+            sending = null;
             LOG.log(Level.WARNING, "SSEHUB-0301: a stream failed while it was written to; it ends and its client resumes", failure);
             failed(DisconnectReason.ERROR);
             closeSink();
@@ -396,6 +401,7 @@ public final class Subscriber implements SseEventSink {
         Frame sent = sending;
         sending = null;
         if (failure != null) {
+            lost(sent);
             failed(DisconnectReason.CLIENT_GONE);
         } else {
             written(sent);
@@ -418,6 +424,14 @@ public final class Subscriber implements SseEventSink {
         }
         if (events > 0) {
             meter.dropped(events);
+        }
+    }
+
+    /** A frame whose send failed: its events never reached the client. */
+    private void lost(Frame frame) {
+        if (frame != null && frame.events() > 0) {
+            meter.dropped(frame.events());
+            frame.tallyDropped();
         }
     }
 

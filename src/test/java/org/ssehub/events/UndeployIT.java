@@ -107,8 +107,9 @@ class UndeployIT {
     }
 
     /**
-     * Undeploy with 200 clients connected, five of them stalled behind full TCP windows: readiness stops answering
-     * UP before any stream is closed, every healthy stream gets its jittered {@code retry:} and is closed within 5 s,
+     * Undeploy with 200 clients connected, five of them stalled behind full TCP windows (published to until a send to
+     * them is in flight): readiness stops answering UP before any stream is closed, every healthy stream gets its
+     * jittered {@code retry:} and is closed within 5 s,
      * the stalled ones are closed too, and no thread of the app is left. The test servers cap streams at 210, 40 per
      * address.
      */
@@ -135,14 +136,15 @@ class UndeployIT {
             }
             SseStream pacer = healthy.get(0);
             long deadline = System.nanoTime() + DeployedWar.TIMEOUT.toNanos();
-            while (connections(http, base) < 200) {
+            while (sample(http, base, "sse_hub_connections") < 200) {
                 assertTrue(System.nanoTime() < deadline, "200 streams open within " + DeployedWar.TIMEOUT);
                 pacer.nextEvent(DeployedWar.TIMEOUT);
             }
             var publish = HttpRequest.newBuilder(base.resolve("api/topics/" + heavy + "/events"))
                     .header("Authorization", "Bearer it-publish-token").header("Content-Type", "text/plain")
                     .POST(HttpRequest.BodyPublishers.ofString("x".repeat(60_000))).build();
-            for (int i = 0; i < 3; i++) {
+            for (int published = 0; sample(http, base, "sse_hub_oldest_send_seconds") == 0; published++) {
+                assertTrue(published < 300, "a send to the stalled clients still in flight after " + published + " events of 60 KB");
                 assertEquals(201, http.send(publish, HttpResponse.BodyHandlers.ofString()).statusCode());
             }
             var ready = HttpRequest.newBuilder(base.resolve("api/health/ready")).timeout(Duration.ofSeconds(2)).build();
@@ -210,10 +212,10 @@ class UndeployIT {
                 Duration.ofSeconds(10), "no sse-hub thread and no app code running after undeploy");
     }
 
-    private static double connections(HttpClient http, URI base) throws IOException, InterruptedException {
+    private static double sample(HttpClient http, URI base, String name) throws IOException, InterruptedException {
         String metrics = http.send(HttpRequest.newBuilder(base.resolve("api/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(line -> line.startsWith("sse_hub_connections ")).mapToDouble(line -> Double.parseDouble(line.substring(20)))
-                .findFirst().orElseThrow(() -> new AssertionError("no sse_hub_connections in " + metrics));
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + metrics));
     }
 
     private static URI base() {
