@@ -22,10 +22,23 @@ public final class LogCheck {
             Map.entry("NCLS-SECURITY-01145", "Payara Micro 7 at start-up: no JACC policy provider is set, so the JDK's is used;"
                     + " the app uses none"),
             Map.entry("NCLS-SECURITY-01149", "the same notice, for the unset jakarta.security.jacc.policy.provider"),
+            Map.entry("Terminating forcefully...", "Payara Micro's Hazelcast, when the adapter stops the test JVM with a signal"),
             Map.entry("Payara Micro Runtime directory is located in a temporary file location",
                     "each test JVM of Payara Micro unpacks into a fresh temporary directory"),
             Map.entry("WFLYSRV0273", "the WAR keeps WildFly Preview's micrometer subsystem out of the app (it would add a"
                     + " second Micrometer); WildFly 38 has no such subsystem and says so at each deployment"),
+            Map.entry("Unable to invoke void org.ssehub.publish.Publishers.start()", "DeployCheckIT on Payara: the settings it"
+                    + " deploys on purpose refuse to start"),
+            Map.entry("Exception while invoking class com.sun.enterprise.web.WebApplication start method", "the same"),
+            Map.entry("Exception while loading the app", "the same"),
+            Map.entry("HostConfig.deployWAR Error deploying web application archive", "DeployCheckIT on Tomcat, the same"),
+            Map.entry("Error while closing the output stream in order to commit response", "Jersey on Payara, when a client"
+                    + " closed its connection before the response was committed; Jersey logs it itself"),
+            Map.entry("WELD-000717", "Weld on Tomcat cannot deactivate the contexts of a request that another thread ended"),
+            Map.entry("checkThreadLocalMapForLeaks", "Tomcat at undeploy finds Weld's thread-locals on its pool threads and"
+                    + " renews those threads; RedeployIT shows threads and classes level off"),
+            Map.entry("appears to have started a thread named [weld-worker-", "Weld's bootstrap threads on Tomcat, still"
+                    + " ending when Tomcat looks at undeploy"),
             Map.entry("MSC000001", "DeployCheckIT deploys invalid settings on purpose: WildFly reports the failed deployment"),
             Map.entry("WFLYCTL0013", "the same, as the failed management operation"),
             Map.entry("WFLYSRV0021", "the same, as the rolled-back deployment"),
