@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,8 +52,7 @@ class RedeployIT {
     @Test
     void threadsAndClassesLevelOffOverTwentyRedeploys() throws Exception {
         assumeFalse(Boolean.getBoolean("it.jvm.per.deployment"), "one JVM per deployment: nothing accumulates");
-        String war = new File(System.getProperty("sse-hub.war")).getName();
-        URI base = URI.create("http://127.0.0.1:" + Integer.getInteger("it.port") + "/" + war.substring(0, war.length() - 4) + "/");
+        URI base = UndeployIT.base();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<Double> threads = new ArrayList<>();
         List<Double> classes = new ArrayList<>();

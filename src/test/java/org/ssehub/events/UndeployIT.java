@@ -218,7 +218,8 @@ class UndeployIT {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + metrics));
     }
 
-    private static URI base() {
+    /** Where an unmanaged deployment of the test WAR answers. */
+    static URI base() {
         String war = new File(System.getProperty("sse-hub.war")).getName();
         return URI.create("http://127.0.0.1:" + Integer.getInteger("it.port") + "/" + war.substring(0, war.length() - 4) + "/");
     }
