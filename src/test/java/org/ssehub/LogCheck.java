@@ -34,6 +34,9 @@ public final class LogCheck {
             Map.entry("HostConfig.deployWAR Error deploying web application archive", "DeployCheckIT on Tomcat, the same"),
             Map.entry("Error while closing the output stream in order to commit response", "Jersey on Payara, when a client"
                     + " closed its connection before the response was committed; Jersey logs it itself"),
+            Map.entry("An I/O error has occurred while writing a response message entity chunk to the container output stream",
+                    "Jersey on Tomcat, when a client closed its connection as its stream opened: Jersey's first flush of the"
+                    + " stream fails and Jersey logs a client's disconnect at SEVERE itself (eclipse-ee4j/jersey#4420)"),
             Map.entry("WELD-000717", "Weld on Tomcat cannot deactivate the contexts of a request that another thread ended"),
             Map.entry("checkThreadLocalMapForLeaks", "Tomcat at undeploy finds Weld's thread-locals on its pool threads and"
                     + " renews those threads; RedeployIT shows threads and classes level off"),
