@@ -1,4 +1,8 @@
-// sse-hub client: subscribes to topics over EventSource, renders each event as text, and publishes from a form.
+// sse-hub's page: shows the events of its topics as text, shares one stream among all tabs on the same topics,
+// charts the event rate, and publishes from a form.
+
+import { joinFeed } from './feed.js';
+import { createChart } from './chart.js';
 
 const DEFAULT_TOPICS = ['ticker'];
 const MAX_TOPICS = 32;
@@ -6,20 +10,9 @@ const TOPIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_EVENT_NAME = 64;
 const RESET = 'reset';
 const MAX_EVENTS = 100;
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_FACTOR = 2;
-const BACKOFF_CAP_MS = 30000;
 const STATES = ['connecting', 'open', 'reconnecting'];
 
-// The one open stream and its reconnect state; lastEventId belongs to the current topics only.
-const connection = {
-  source: null,
-  topics: [],
-  eventNames: new Set(),
-  lastEventId: '',
-  attempt: 0,
-  timer: 0,
-};
+const page = { feed: null, chart: null };
 
 // Topics to subscribe to: ?topic=a&topic=b on the page URL, else the default.
 function subscribedTopics() {
@@ -34,122 +27,52 @@ function topicsQuery(topics) {
   return params;
 }
 
-// Relative stream URL (any context root works), resuming after lastEventId if known.
-function streamUrl(topics, lastEventId) {
-  const params = topicsQuery(topics);
-  if (lastEventId) {
-    params.set('lastEventId', lastEventId);
-  }
-  return `api/events?${params}`;
-}
-
-// Opens a stream of the current topics, listening for each topic, each name published from the form, and reset.
-function connect() {
-  const source = new EventSource(streamUrl(connection.topics, connection.lastEventId));
-  connection.source = source;
-  source.addEventListener('open', (event) => onOpen(source, event));
-  source.addEventListener('error', (event) => onError(source, event));
-  connection.topics.forEach((topic) => listen(source, topic));
-  connection.eventNames.forEach((name) => listen(source, name));
-  source.addEventListener(RESET, onReset);
-}
-
-// Shows events of this name; the same listener added twice counts once, and reset has its own.
-function listen(source, name) {
-  if (name !== RESET) {
-    source.addEventListener(name, onTopicEvent);
-  }
-}
-
-// True for an event of the current stream; a server event named "open" or "error" is a MessageEvent, not a state change.
-function isCurrentState(source, event) {
-  return source === connection.source && !(event instanceof MessageEvent);
-}
-
-// A successful open forgets earlier failures.
-function onOpen(source, event) {
-  if (isCurrentState(source, event)) {
-    connection.attempt = 0;
-    showStatus('open');
-  }
-}
-
-// While CONNECTING the browser retries by itself; once CLOSED it has given up, so we retry.
-function onError(source, event) {
-  if (!isCurrentState(source, event)) {
-    return;
-  }
-  showStatus('reconnecting');
-  if (source.readyState === EventSource.CLOSED) {
-    source.close();
-    scheduleReconnect();
-  }
-}
-
-// Full jitter: a random delay between 0 and base * factor^attempt, capped.
-function backoffDelay(attempt) {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * BACKOFF_FACTOR ** attempt);
-  return Math.random() * ceiling;
-}
-
-// Reconnects after the next backoff delay; the new URL carries the last id seen.
-function scheduleReconnect() {
-  const delay = backoffDelay(connection.attempt);
-  connection.attempt += 1;
-  clearTimeout(connection.timer);
-  connection.timer = setTimeout(connect, delay);
-}
-
-// Replaces the subscription: the old stream and its last id are dropped, the list starts empty.
-function subscribe(topics) {
-  connection.source?.close();
-  clearTimeout(connection.timer);
-  Object.assign(connection, { source: null, topics, lastEventId: '', attempt: 0 });
-  document.getElementById('events').replaceChildren();
-  showText('note', '');
-  showTopics(topics);
-  showStatus('connecting');
-  connect();
-}
-
-// Listens for an event name chosen in the publish form, now and after every reconnect.
-function listenFor(name) {
-  if (name && !connection.eventNames.has(name)) {
-    connection.eventNames.add(name);
-    if (connection.source) {
-      listen(connection.source, name);
-    }
-  }
-}
-
-// Remembers the id of the latest event so a reconnect resumes after it.
-function rememberId(event) {
-  if (event.lastEventId) {
-    connection.lastEventId = event.lastEventId;
-  }
-}
-
-// True for a server event of the current stream (not a connection error, not a closed stream's leftover).
-function isCurrentMessage(event) {
-  return event instanceof MessageEvent && event.target === connection.source;
-}
-
-// Shows one topic event at the top of the list.
-function onTopicEvent(event) {
-  if (isCurrentMessage(event)) {
-    rememberId(event);
+// One event, from this tab's stream or from the tab that shares its stream.
+function onEvent(event) {
+  page.chart.count();
+  if (event.type === RESET) {
+    showReset(event);
+  } else {
     prependEntry(renderEntry(event));
   }
 }
 
-// The server could not resume from our id: drop the stale list and say so.
-function onReset(event) {
-  if (!isCurrentMessage(event)) {
-    return;
-  }
-  rememberId(event);
+// A tab that joins late shows what the others show.
+function onEvents(events) {
   document.getElementById('events').replaceChildren();
-  showText('note', `The server could not resume the stream (${reasonOf(event.data)}); older events were cleared.`);
+  showText('note', '');
+  events.forEach((event) => (event.type === RESET ? showReset(event) : prependEntry(renderEntry(event))));
+}
+
+// The stream's state, and whether this tab reads the stream or another tab shares it.
+function onState({ state, leading, shared }) {
+  showStatus(state);
+  page.chart.state(state);
+  let sharing = 'This tab reads its own stream.';
+  if (shared) {
+    sharing = leading ? 'This tab reads the stream for every tab on these topics.'
+      : 'Another tab on these topics reads the stream and shares it with this one.';
+  }
+  document.getElementById('sharing').textContent = sharing;
+  document.body.dataset.leading = String(leading);
+}
+
+// Replaces the subscription: the old feed is left, the list and the chart start empty.
+function subscribe(topics) {
+  page.feed?.close();
+  document.getElementById('events').replaceChildren();
+  showText('note', '');
+  page.chart.clear();
+  showTopics(topics);
+  page.feed = joinFeed(topics, { onEvent, onEvents, onState });
+}
+
+// The server could not resume from the last id: the list starts afresh, and the page says that events were missed.
+function showReset(event) {
+  document.getElementById('events').replaceChildren();
+  page.chart.reset();
+  showText('note', `Events were missed: the server could not resume the stream (${reasonOf(event.data)}),`
+    + ' so the list starts afresh from here.');
 }
 
 // The message of a {"message": ...} payload; any other payload is shown as it came.
@@ -176,11 +99,11 @@ function reasonOf(data) {
 function renderEntry(event) {
   const template = document.getElementById('event-template');
   const entry = template.content.firstElementChild.cloneNode(true);
-  entry.dataset.id = event.lastEventId;
+  entry.dataset.id = event.id;
   entry.dataset.event = event.type;
   entry.querySelector('.event-message').textContent = messageOf(event.data);
   entry.querySelector('.event-name').textContent = event.type;
-  entry.querySelector('.event-id').textContent = event.lastEventId;
+  entry.querySelector('.event-id').textContent = event.id;
   return entry;
 }
 
@@ -330,7 +253,6 @@ async function onPublishSubmit(event) {
     showResult(request.problem, 'error');
     return;
   }
-  listenFor(fields.event);
   const button = document.getElementById('publish-submit');
   button.disabled = true;
   showResult('publishing…', '');
@@ -346,6 +268,8 @@ async function onPublishSubmit(event) {
 
 // Entry point: fill in the forms, wire them, and connect.
 function start() {
+  page.chart = createChart(document.getElementById('chart'), document.getElementById('chart-summary'));
+  window.addEventListener('pagehide', () => page.feed?.close());
   const topics = subscribedTopics();
   document.getElementById('topics-input').value = topics.join(', ');
   document.getElementById('publish-topic').value = topics[0];

@@ -4,15 +4,21 @@
 // The page is loaded through a TCP forwarder owned by this test, so that the live stream can be
 // cut for real (DevTools offline emulation does not end a response that is already streaming).
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
-const OVERALL_TIMEOUT_MS = 100_000;
+const OVERALL_TIMEOUT_MS = 200_000;
 const FIRST_EVENTS_TIMEOUT_MS = 15_000;
 const STEP_TIMEOUT_MS = 15_000;
 const RECONNECT_TIMEOUT_MS = 40_000;
 const REFUSALS = 2;
 const TOKEN = process.env.SSE_TEST_TOKEN || 'it-publish-token';
 const MARKUP = '<img src=x onerror=alert(1)>';
+const TABS = 8;
+const TAKEOVER_MS = 2_000;
+const HISTORY_SIZE = Number(process.env.SSE_TEST_HISTORY_SIZE || 1000);
+const SCREENSHOT = process.env.PAGE_SCREENSHOT;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -27,6 +33,8 @@ const streamPath = new URL('api/events', baseUrl).pathname;
 const topicsPath = new URL('api/topics/', baseUrl).pathname;
 const freshTopic = `page-${Math.random().toString(36).slice(2, 10)}`;
 const otherTopic = `${freshTopic}.b`;
+const tabsTopic = `${freshTopic}.tabs`;
+const soloTopic = `${freshTopic}.solo`;
 
 const CHECKS = [
   ['page loads without console errors, page errors or CSP violations', checkLoads],
@@ -34,10 +42,21 @@ const CHECKS = [
   ['after a drop and 503s the page reconnects by itself and resumes from its last id', checkGiveUpAndReconnect],
   ['the topic picker refuses invalid names, then subscribes afresh: URL, list, stream and publish topic follow', checkTopicPicker],
   ['publishing text from the form shows its id; the entry arrives on top, named after the topic, text as sent', checkPublishText],
-  ['an event name chosen in the form is listened for: a "headline" entry arrives', checkPublishEventName],
+  ['an event name chosen in the form arrives: a "headline" entry', checkPublishEventName],
+  ['an event whose name the page does not know is shown, named as received', checkUnknownEventName],
   ['a wrong token shows the 401 problem\'s status and detail, and adds no entry', checkWrongToken],
   ['data that looks like markup is shown as literal text, no element is made from it', checkMarkupIsText],
   ['JSON data is sent as JSON (to the second topic); invalid JSON shows a message and is not sent', checkJson],
+  ['a plain EventSource in the browser gets every event and, after a drop, resumes by itself with Last-Event-ID',
+    checkEventSource],
+  ['after a gap longer than the history the page says events were missed and starts a fresh list', checkReset],
+  ['the page renders its parts (status, chart, list, forms) for the screenshot', checkScreenshot],
+  ['the chart draws the rate, says it in words, and stops redrawing while the tab is hidden', checkChart],
+  [`${TABS} tabs on the same topics share one stream and show the same ids; when the leading tab closes another`
+    + ` takes over within ${TAKEOVER_MS / 1000} s, resuming with Last-Event-ID, no id missing or repeated`, checkTabs],
+  ['without Web Locks each tab reads its own stream', checkWithoutLocks],
+  ['keyboard alone can subscribe and publish', checkKeyboard],
+  ['axe-core finds no accessibility violations', checkAxe],
   ['no page errors or CSP violations during the whole run', checkNoErrorsOverall],
 ];
 
@@ -279,11 +298,9 @@ async function checkGiveUpAndReconnect() {
   const lastShown = (await shownEvents())[0].id;
   await waitForStatus('open', RECONNECT_TIMEOUT_MS);
   assert(refused === REFUSALS, `only ${refused} of ${REFUSALS} reconnection attempts reached the 503 route`);
-  const resumed = run.streamRequests.slice(dropAt)
-    .map((url) => new URL(url).searchParams.get('lastEventId'))
-    .filter((id) => id !== null);
-  assert(resumed.length > 0, 'no reconnection carried lastEventId in its URL');
-  assert(resumed.every((id) => id === lastShown), `resumed with lastEventId ${resumed}, last shown was ${lastShown}`);
+  const resumed = run.streamRequests.slice(dropAt).map((request) => request.lastEventId);
+  assert(resumed.length > REFUSALS, `only ${resumed.length} stream requests after the drop`);
+  assert(resumed.every((id) => id === lastShown), `resumed with Last-Event-ID ${resumed}, last shown was ${lastShown}`);
 
   await run.page.waitForFunction((last) => {
     const top = document.querySelector('#events li');
@@ -319,12 +336,13 @@ async function checkTopicPicker() {
   assert(after.entries === 0, `${after.entries} entries of the old subscription are still listed`);
   assert(after.publishTopic === freshTopic, `the publish topic is "${after.publishTopic}", not the first subscribed`);
 
-  const asksFor = (url) => new URL(url).searchParams.getAll('topic').join() === wanted.join();
+  const asksFor = ({ url }) => new URL(url).searchParams.getAll('topic').join() === wanted.join();
+  const urls = () => run.streamRequests.slice(requestsBefore).map(({ url }) => url);
   await waitUntil(() => run.streamRequests.slice(requestsBefore).some(asksFor), STEP_TIMEOUT_MS,
-    `no stream request for ${wanted}; requests: ${run.streamRequests.slice(requestsBefore)}`);
+    `no stream request for ${wanted}; requests: ${urls()}`);
   const requests = run.streamRequests.slice(requestsBefore);
-  assert(requests.every(asksFor), `a stream of other topics was requested: ${requests}`);
-  assert(requests.every((url) => !new URL(url).searchParams.has('lastEventId')), `the old lastEventId was sent: ${requests}`);
+  assert(requests.every(asksFor), `a stream of other topics was requested: ${urls()}`);
+  assert(requests.every(({ lastEventId }) => !lastEventId), 'the old subscription\'s Last-Event-ID was sent');
 }
 
 // Check 5: text/plain without an event name: the id is shown, and the entry is named after the topic.
@@ -409,6 +427,314 @@ async function checkJson() {
     && JSON.stringify(JSON.parse(sent[0].body)) === '{"data":{"message":"sent as JSON"}}', `sent ${sent[0].body}`);
 }
 
+// Publishes from Node with the test token; returns the new event's id.
+async function publish(topic, body, contentType = 'text/plain') {
+  const response = await fetch(new URL(`api/topics/${topic}/events`, baseUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType },
+    body,
+  });
+  const answer = await response.json().catch(() => null);
+  assert(response.status === 201, `publishing to ${topic} from Node answered ${response.status} ${JSON.stringify(answer)}`);
+  return answer.id;
+}
+
+// The subscriber count GET api/topics gives for this topic (0 if it is not listed).
+async function subscribers(topic) {
+  const response = await fetch(new URL('api/topics?limit=1000', baseUrl));
+  const topics = await response.json();
+  return topics.find((t) => t.topic === topic)?.subscribers ?? 0;
+}
+
+// Waits until the page's list has exactly these ids, top first; returns what it shows.
+async function waitForIds(page, ids, what) {
+  await page.waitForFunction((wanted) => [...document.querySelectorAll('#events li')].map((li) => li.dataset.id).join()
+    === wanted.join(), ids, { timeout: STEP_TIMEOUT_MS }).catch(async () => {
+    const shown = await page.$$eval('#events li', (items) => items.map((li) => li.dataset.id));
+    assert(false, `${what} shows ${shown.join(',')}, not ${ids.join(',')}`);
+  });
+}
+
+// An event named by its publisher, announced nowhere on the page, is listed under that name.
+async function checkUnknownEventName() {
+  const name = `surprise-${Math.random().toString(36).slice(2, 8)}`;
+  const id = await publish(freshTopic, JSON.stringify({ event: name, data: { message: 'unannounced' } }), 'application/json');
+  const [top] = await waitForTopEntry(id);
+  assert(top.event === name && top.message === 'unannounced', `the entry is ${JSON.stringify(top)}`);
+}
+
+// The page is cut off while more events than the history keeps are published; on its return the server answers
+// with reset, and the page says that events were missed and lists only what comes after.
+async function checkReset() {
+  const before = (await shownEvents())[0]?.id;
+  await run.page.route((url) => isStreamUrl(url.href), (route) => route.fulfill({
+    status: 503,
+    headers: { 'retry-after': '1' },
+    contentType: 'application/problem+json',
+    body: JSON.stringify({ title: 'Unavailable', status: 503 }),
+  }));
+  run.forwarder.drop();
+  await waitForStatus('reconnecting', STEP_TIMEOUT_MS);
+  const chains = [0, 1, 2, 3].map(async (chain) => {
+    for (let i = chain; i <= HISTORY_SIZE; i += 4) {
+      await publish(freshTopic, `missed ${i}`);
+    }
+  });
+  await Promise.all(chains);
+  await run.page.unrouteAll();
+  await run.page.locator('#note').waitFor({ state: 'visible', timeout: RECONNECT_TIMEOUT_MS });
+  const note = await run.page.$eval('#note', (element) => element.textContent);
+  assert(/events were missed/i.test(note), `the note says "${note}"`);
+  await waitForStatus('open', STEP_TIMEOUT_MS);
+  const listed = await shownEvents();
+  assert(listed.every((e) => !e.message.startsWith('missed') && e.id !== before), `old entries are still listed: ${listed.map((e) => e.id)}`);
+  const after = await publish(freshTopic, 'after the reset');
+  const [top] = await waitForTopEntry(after);
+  assert(top.message === 'after the reset', `the entry is ${JSON.stringify(top)}`);
+  assert((await shownEvents()).length === 1, 'the list did not start afresh');
+}
+
+// Whether the chart canvas has any drawn pixel.
+function chartDrawn(page) {
+  return page.$eval('#chart', (canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    return data.some((value, i) => i % 4 === 3 && value > 0);
+  });
+}
+
+// On the ticker: the parts a user sees are there; the screenshot is taken if asked for.
+async function checkScreenshot() {
+  await subscribeWith('ticker');
+  await waitForStatus('open', STEP_TIMEOUT_MS);
+  await run.page.waitForFunction(() => document.querySelectorAll('#events li').length >= 8, null,
+    { timeout: STEP_TIMEOUT_MS });
+  for (const selector of ['#status', '#sharing', '#chart', '#chart-summary', '#events li', '#topics-form', '#publish-form']) {
+    assert(await run.page.locator(selector).first().isVisible(), `${selector} is not visible`);
+  }
+  assert(await chartDrawn(run.page), 'the chart is blank');
+  if (SCREENSHOT) {
+    await run.page.setViewportSize({ width: 1000, height: 1100 });
+    await run.page.screenshot({ path: SCREENSHOT });
+    console.log(`screenshot written to ${SCREENSHOT}`);
+  }
+}
+
+// The chart's summary counts the ticker; while the tab is hidden the canvas is left alone, and redrawn once shown.
+async function checkChart() {
+  await run.page.waitForFunction(() => /^[1-9]\d* events\/s .* in the last minute .*connection open\.$/
+    .test(document.getElementById('chart-summary').textContent), null, { timeout: STEP_TIMEOUT_MS });
+  const label = await run.page.$eval('#chart', (canvas) => canvas.getAttribute('aria-label'));
+  assert(label.includes('events/s'), `the chart's label is "${label}"`);
+  await run.page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  const hidden = await run.page.$eval('#chart', (canvas) => canvas.toDataURL());
+  const summary = await run.page.$eval('#chart-summary', (p) => p.textContent);
+  const top = (await shownEvents())[0].id;
+  await run.page.waitForFunction((id) => {
+    const ids = [...document.querySelectorAll('#events li')].map((li) => li.dataset.id);
+    return ids.indexOf(id) >= 4;
+  }, top, { timeout: STEP_TIMEOUT_MS });
+  assert(await run.page.$eval('#chart', (canvas) => canvas.toDataURL()) === hidden, 'the chart was redrawn while hidden');
+  assert(await run.page.$eval('#chart-summary', (p) => p.textContent) === summary, 'the summary changed while hidden');
+  await run.page.evaluate(() => {
+    delete document.hidden;
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await run.page.waitForFunction((before) => document.getElementById('chart').toDataURL() !== before, hidden,
+    { timeout: STEP_TIMEOUT_MS });
+}
+
+// Opens a tab of the page on this topic in the context.
+async function openTab(context, topic) {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => run.pageErrors.push(`page error in a tab of ${topic}: ${error.message}`));
+  await page.goto(`${baseUrl}?topic=${topic}`, { waitUntil: 'load', timeout: 10_000 });
+  return page;
+}
+
+// The tab that reads the stream, among these.
+async function leaderOf(tabs) {
+  for (const tab of tabs) {
+    if (await tab.evaluate(() => document.body.dataset.leading === 'true')) {
+      return tab;
+    }
+  }
+  return null;
+}
+
+async function checkTabs(browser) {
+  const context = await browser.newContext();
+  const resumes = [];
+  context.on('request', (request) => {
+    if (isStreamUrl(request.url()) && new URL(request.url()).searchParams.get('topic') === tabsTopic) {
+      resumes.push(request.headers()['last-event-id'] ?? '');
+    }
+  });
+  try {
+    const tabs = [];
+    for (let i = 0; i < TABS; i++) {
+      tabs.push(await openTab(context, tabsTopic));
+    }
+    await waitUntilAsync(async () => (await subscribers(tabsTopic)) === 1, STEP_TIMEOUT_MS,
+      `the hub does not count 1 stream for ${tabsTopic}`);
+    const published = [];
+    for (let i = 0; i < 3; i++) {
+      published.unshift(await publish(tabsTopic, `shared ${i}`));
+    }
+    for (const [i, tab] of tabs.entries()) {
+      await waitForIds(tab, published, `tab ${i + 1}`);
+    }
+    assert((await subscribers(tabsTopic)) === 1, `the hub counts ${await subscribers(tabsTopic)} streams for ${TABS} tabs`);
+
+    const leader = await leaderOf(tabs);
+    assert(leader, 'no tab says it reads the stream');
+    const lastBeforeClose = published[0];
+    const publishing = (async () => {
+      for (let i = 0; i < 20; i++) {
+        published.unshift(await publish(tabsTopic, `during ${i}`));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const closedAt = Date.now();
+    await leader.close();
+    const rest = tabs.filter((tab) => tab !== leader);
+    await waitUntilAsync(async () => {
+      const next = await leaderOf(rest);
+      return next !== null && (await next.$eval('#status', (status) => status.textContent)) === 'open';
+    }, TAKEOVER_MS + 1000, 'no tab took over the stream');
+    const tookOver = Date.now() - closedAt;
+    assert(tookOver <= TAKEOVER_MS, `a tab took over after ${tookOver} ms`);
+    await publishing;
+    assert(resumes.length === 2 && resumes[0] === '' && resumes[1] !== '' && compareIds(resumes[1], lastBeforeClose) >= 0,
+      `the stream requests carried Last-Event-ID ${JSON.stringify(resumes)}; the last id before the close was ${lastBeforeClose}`);
+    for (const [i, tab] of rest.entries()) {
+      await waitForIds(tab, published, `tab ${i + 1} of the ${rest.length} left`);
+    }
+    assert((await subscribers(tabsTopic)) === 1, `after the takeover the hub counts ${await subscribers(tabsTopic)} streams`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function checkWithoutLocks(browser) {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    delete Navigator.prototype.locks;
+  });
+  try {
+    const tabs = [await openTab(context, soloTopic), await openTab(context, soloTopic)];
+    await waitUntilAsync(async () => (await subscribers(soloTopic)) === 2, STEP_TIMEOUT_MS,
+      `the hub does not count 2 streams for 2 tabs without Web Locks: ${await subscribers(soloTopic)}`);
+    const id = await publish(soloTopic, 'each tab its own');
+    for (const [i, tab] of tabs.entries()) {
+      await waitForIds(tab, [id], `tab ${i + 1}`);
+      const sharing = await tab.$eval('#sharing', (p) => p.textContent);
+      assert(sharing.includes('its own stream'), `tab ${i + 1} says "${sharing}"`);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+// Tab to the topic field, subscribe with Enter; Tab through the publish form, publish with Enter on the button.
+async function checkKeyboard(browser) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(baseUrl, { waitUntil: 'load', timeout: 10_000 });
+    const tabTo = async (id) => {
+      for (let i = 0; i < 30; i++) {
+        if (await page.evaluate((wanted) => document.activeElement?.id === wanted, id)) {
+          return;
+        }
+        await page.keyboard.press('Tab');
+      }
+      assert(false, `Tab never reaches #${id}`);
+    };
+    await tabTo('topics-input');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(freshTopic);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((topic) => document.getElementById('topics').textContent === topic, freshTopic,
+      { timeout: STEP_TIMEOUT_MS });
+    await tabTo('publish-data');
+    await page.keyboard.type('typed, not clicked');
+    await tabTo('publish-token');
+    await page.keyboard.type(TOKEN);
+    await tabTo('publish-submit');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('publish-result').textContent.startsWith('published as id'),
+      null, { timeout: STEP_TIMEOUT_MS });
+    await page.waitForFunction(() => document.querySelector('#events li .event-message')?.textContent === 'typed, not clicked',
+      null, { timeout: STEP_TIMEOUT_MS });
+  } finally {
+    await context.close();
+  }
+}
+
+// axe-core needs to run a script in the page, so this context bypasses the page's CSP (the main page keeps it).
+async function checkAxe(browser) {
+  const context = await browser.newContext({ bypassCSP: true });
+  try {
+    const page = await context.newPage();
+    await page.goto(baseUrl, { waitUntil: 'load', timeout: 10_000 });
+    await page.locator('#events li').first().waitFor({ timeout: FIRST_EVENTS_TIMEOUT_MS });
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+      .map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`));
+    assert(violations.length === 0, violations.join(' | '));
+  } finally {
+    await context.close();
+  }
+}
+
+// Polls an async Node-side condition until it holds or the timeout passes.
+async function waitUntilAsync(condition, timeout, message) {
+  const until = Date.now() + timeout;
+  while (!(await condition())) {
+    assert(Date.now() < until, message);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// The browser's own EventSource, as an integrator's page would use it: every event arrives, and after a drop the
+// browser reconnects by itself, sending Last-Event-ID, and gets what it missed.
+async function checkEventSource(browser) {
+  const context = await browser.newContext();
+  const topic = `${freshTopic}.es`;
+  const resumes = [];
+  context.on('request', (request) => {
+    if (isStreamUrl(request.url()) && new URL(request.url()).searchParams.get('topic') === topic) {
+      resumes.push(request.allHeaders().then((headers) => headers['last-event-id'] ?? ''));
+    }
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto(run.forwarder.pageUrl, { waitUntil: 'load', timeout: 10_000 });
+    await page.evaluate((t) => {
+      window.seen = [];
+      window.source = new EventSource(`api/events?topic=${t}`);
+      window.source.addEventListener(t, (event) => window.seen.push(event.lastEventId));
+      return new Promise((resolve) => window.source.addEventListener('open', resolve, { once: true }));
+    }, topic);
+    const ids = [await publish(topic, 'one'), await publish(topic, 'two')];
+    const seen = (wanted) => page.waitForFunction((w) => window.seen.join() === w.join(), wanted, { timeout: RECONNECT_TIMEOUT_MS })
+      .catch(async () => assert(false, `EventSource saw ${await page.evaluate(() => window.seen)}, not ${wanted}`));
+    await seen(ids);
+    run.forwarder.drop();
+    await page.waitForFunction(() => window.source.readyState === EventSource.CONNECTING, null, { timeout: STEP_TIMEOUT_MS });
+    ids.push(await publish(topic, 'three'), await publish(topic, 'four'));
+    await seen(ids);
+    const sent = await Promise.all(resumes);
+    assert(sent.length >= 2 && sent[0] === '' && sent.slice(1).every((id) => id === ids[1]),
+      `the EventSource's requests carried Last-Event-ID ${JSON.stringify(sent)}`);
+  } finally {
+    await context.close();
+  }
+}
+
 // Check 10: the failures caused on purpose made no script error or CSP violation.
 async function checkNoErrorsOverall() {
   const problems = [...run.pageErrors, ...run.cspViolations];
@@ -440,7 +766,7 @@ async function openPage(browser) {
   page.on('pageerror', (error) => run.pageErrors.push(`page error: ${error.message}`));
   page.on('request', (request) => {
     if (isStreamUrl(request.url())) {
-      run.streamRequests.push(request.url());
+      run.streamRequests.push({ url: request.url(), lastEventId: request.headers()['last-event-id'] });
     } else if (request.method() === 'POST' && isPublishUrl(request.url())) {
       run.publishRequests.push({ url: request.url(), contentType: request.headers()['content-type'] ?? '', body: request.postData() });
     }
@@ -449,9 +775,9 @@ async function openPage(browser) {
 }
 
 // Runs one check, printing one line; a check finishing after the overall timeout is ignored.
-async function check(name, fn) {
+async function check(name, fn, browser) {
   try {
-    await fn();
+    await fn(browser);
     if (!run.finished) {
       run.passed += 1;
       console.log(`PASS ${name}`);
@@ -469,7 +795,7 @@ async function runChecks(browser, signal) {
   run.forwarder = await startForwarder(new URL(baseUrl));
   run.page = await openPage(browser);
   for (const [name, fn] of CHECKS) {
-    await check(name, fn);
+    await check(name, fn, browser);
   }
 }
 

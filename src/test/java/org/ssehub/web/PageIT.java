@@ -31,24 +31,31 @@ class PageIT extends DeployedWar {
         }
     }
 
-    /** Runs src/test/js/page-test.mjs: headless Chromium loads the page and checks what a user sees. */
+    /**
+     * Runs src/test/js/page-test.mjs: headless Chromium loads the page and checks what a user sees, in one tab, in
+     * eight, and without Web Locks. With {@code -Dpage.screenshot=docs/page.png} it also takes the README's screenshot.
+     */
     @Test
     void theBrowserShowsEventsAndReconnectsByItself() throws Exception {
         File basedir = new File(System.getProperty("project.basedir", "."));
         Path output = Files.createTempFile("page-test", ".log");
-        Process browser = new ProcessBuilder("node", "src/test/js/page-test.mjs", base().toString())
+        ProcessBuilder test = new ProcessBuilder("node", "src/test/js/page-test.mjs", base().toString())
                 .directory(basedir)
                 .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        boolean finished = browser.waitFor(120, TimeUnit.SECONDS);
+                .redirectOutput(output.toFile());
+        String screenshot = System.getProperty("page.screenshot", "");
+        if (!screenshot.isEmpty()) {
+            test.environment().put("PAGE_SCREENSHOT", new File(basedir, screenshot).getAbsolutePath());
+        }
+        Process browser = test.start();
+        boolean finished = browser.waitFor(240, TimeUnit.SECONDS);
         if (!finished) {
             browser.destroyForcibly().waitFor();
         }
         String log = Files.readString(output);
         Files.delete(output);
         System.out.println(log);
-        assertTrue(finished, "the browser test did not finish in 120 s:\n" + log);
+        assertTrue(finished, "the browser test did not finish in 240 s:\n" + log);
         assertEquals(0, browser.exitValue(), "the browser test failed:\n" + log);
     }
 
