@@ -33,10 +33,7 @@ public abstract class DeployedWar {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /**
-     * HTTP/1.1, as browsers and curl speak to a plain-text port. Java's client would otherwise upgrade to h2c, and
-     * on Payara (Grizzly) a request body past 64 KiB then never arrives: a known open problem, see README.
-     */
+    /** HTTP/1.1, as browsers and curl speak to a plain-text port; H2cPublishIT covers Java's default h2c upgrade. */
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT)
