@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { compareIds } from '../../main/webapp/feed.js';
 
 const OVERALL_TIMEOUT_MS = 200_000;
 const FIRST_EVENTS_TIMEOUT_MS = 15_000;
@@ -110,20 +111,6 @@ function isStreamUrl(url) {
 function isPublishUrl(url) {
   const { pathname } = new URL(url);
   return pathname.startsWith(topicsPath) && pathname.endsWith('/events');
-}
-
-// Compares two event ids: plain numbers, or Redis-style "millis-seq".
-function compareIds(a, b) {
-  const pa = String(a).split('-').map(BigInt);
-  const pb = String(b).split('-').map(BigInt);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? 0n;
-    const y = pb[i] ?? 0n;
-    if (x !== y) {
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
 }
 
 // Fails the current check with a message.
