@@ -19,8 +19,8 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Owns every thread the app runs on: periodic tasks (the ticker, heartbeats, write deadlines) on the container's
- * managed scheduled executor where Jakarta Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its
+ * Owns every thread the app runs on: periodic tasks (the ticker, heartbeats, write deadlines) on the
+ * managed scheduled executor the app declares ({@link #EXECUTOR}) where Jakarta Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its
  * own; sends to the runtimes' sinks on {@link Writers}, whose threads come from the container's managed thread factory
  * or, on Tomcat, from the app. All of it stops on undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
  */
@@ -28,7 +28,8 @@ import javax.naming.NamingException;
 public class Scheduler {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
-    private static final String MANAGED = "java:comp/DefaultManagedScheduledExecutorService";
+    /** The app's own managed scheduled executor, declared on {@code HeadersFilter}. */
+    public static final String EXECUTOR = "java:app/concurrent/sse-hub-scheduler";
     private static final String MANAGED_THREADS = "java:comp/DefaultManagedThreadFactory";
     private static final int MAX_BLOCKED_WRITES = 256;
     private static final Duration COMPENSATION_PERIOD = Duration.ofMillis(50);
@@ -43,7 +44,7 @@ public class Scheduler {
     void start() {
         try {
             var context = new InitialContext();
-            executor = (ScheduledExecutorService) context.lookup(MANAGED);
+            executor = (ScheduledExecutorService) context.lookup(EXECUTOR);
             threads = (ThreadFactory) context.lookup(MANAGED_THREADS);
         } catch (NamingException noJakartaConcurrency) {
             var own = new ScheduledThreadPoolExecutor(2, new NamedDaemonThreads("sse-hub-"));
@@ -54,7 +55,7 @@ public class Scheduler {
         }
         writers = new Writers(threads, Math.max(2, Runtime.getRuntime().availableProcessors()), MAX_BLOCKED_WRITES);
         every(COMPENSATION_PERIOD, writers::compensate);
-        LOG.info(() -> "sse-hub runs on " + (owned ? "its own executor" : MANAGED));
+        LOG.info(() -> "sse-hub runs on " + (owned ? "its own executor" : EXECUTOR));
     }
 
     /**

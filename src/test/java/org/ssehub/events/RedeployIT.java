@@ -29,7 +29,9 @@ import org.ssehub.SseStream;
  * open streams, the server's threads and loaded classes (each read after a full GC) level off: the lowest reading of
  * the last five redeploys is at most a little above the lowest of the five before. One app is about 420 classes on
  * WildFly and several thousand on Tomcat, so a leak of every app, or of one in five, shows. The Payara Micro
- * adapter starts a new JVM for each deployment, so there is no redeploy within one JVM to measure there.
+ * adapter starts a new JVM for each deployment, so there is no redeploy within one JVM to measure there. With
+ * {@code -Dit.redeploy.heapdump=FILE} it leaves a heap dump of the server after the last redeploy, to find what keeps
+ * an undeployed app.
  */
 @ExtendWith(ArquillianExtension.class)
 class RedeployIT {
@@ -80,6 +82,9 @@ class RedeployIT {
                     stream.close();
                 }
             }
+        }
+        if (System.getProperty("it.redeploy.heapdump") != null) {
+            ServerThreads.jcmd("GC.heap_dump " + System.getProperty("it.redeploy.heapdump"));
         }
         String series = "live threads " + threads + ", loaded classes " + classes;
         System.out.println("RedeployIT: " + series);
