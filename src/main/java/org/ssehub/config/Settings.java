@@ -44,7 +44,9 @@ public record Settings(
         Duration redisTimeout,
         List<String> trustedProxies,
         String metricsToken,
-        List<String> metricsTopics) {
+        List<String> metricsTopics,
+        List<String> privateTopics,
+        String sessionCookie) {
 
     public static Settings from(UnaryOperator<String> source) {
         var reader = new Reader(source);
@@ -77,7 +79,9 @@ public record Settings(
                 Duration.ofMillis(reader.positive("SSE_REDIS_TIMEOUT_MILLIS", 2000, 60_000)),
                 reader.trustedProxies("SSE_TRUSTED_PROXIES"),
                 reader.token("SSE_METRICS_TOKEN"),
-                reader.topicPatterns("SSE_METRICS_TOPICS"));
+                reader.topicPatterns("SSE_METRICS_TOPICS"),
+                reader.topicPatterns("SSE_PRIVATE_TOPICS"),
+                reader.cookieName("SSE_SESSION_COOKIE", "sse_token"));
     }
 
     /** Secrets stay out of logs. */
@@ -95,7 +99,8 @@ public record Settings(
                 + ", connectsPerClientPerSecond=" + connectsPerClientPerSecond + ", connectsBurst=" + connectsBurst
                 + ", maxStreamLifetime=" + maxStreamLifetime + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
                 + ", redisTimeout=" + redisTimeout + ", trustedProxies=" + trustedProxies
-                + ", metricsToken=" + (metricsToken == null ? "unset" : "set") + ", metricsTopics=" + metricsTopics + "]";
+                + ", metricsToken=" + (metricsToken == null ? "unset" : "set") + ", metricsTopics=" + metricsTopics
+                + ", privateTopics=" + privateTopics + ", sessionCookie=" + sessionCookie + "]";
     }
 
     /** A system property first, then the environment, then what the deployment says ({@code deployment}). */
@@ -136,6 +141,18 @@ public record Settings(
                 }
             }
             return patterns;
+        }
+
+        /** A cookie name: letters, digits, {@code _ . -}, so that {@code __Host-} names work too. */
+        String cookieName(String name, String defaultValue) {
+            String value = text(name);
+            if (value == null) {
+                return defaultValue;
+            }
+            if (!value.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new IllegalArgumentException(name + " must be 1 to 64 of A-Z a-z 0-9 _ . -, was '" + value + "'");
+            }
+            return value;
         }
 
         /** A bearer token of at least 16 characters, or null if unset. */

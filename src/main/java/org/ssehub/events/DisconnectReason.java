@@ -14,12 +14,14 @@ public enum DisconnectReason {
     ERROR,
     /** It reached {@code SSE_MAX_STREAM_SECONDS}: the hub closed it with a {@code retry:} and the client resumes. */
     LIFETIME,
+    /** Its credential expired: the hub ended it with {@code event: expired}; the client needs a fresh one to resume. */
+    EXPIRED,
     /** The hub closed it: on undeploy. */
     SHUTDOWN;
 
     /** Whether the stream failed, rather than being closed by the hub. */
     public boolean isFailure() {
-        return this != SHUTDOWN && this != LIFETIME;
+        return this != SHUTDOWN && this != LIFETIME && this != EXPIRED;
     }
 
     /** The name used in metrics, such as {@code write_timeout}. */

@@ -6,17 +6,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.ssehub.access.Readers;
 import org.ssehub.config.Settings;
 import org.ssehub.metrics.Metrics;
 import org.ssehub.ticker.Ticker;
@@ -28,7 +32,8 @@ import org.ssehub.web.ClientAddresses;
  * {@code GET /api/events?topic=a&topic=b}: the event stream of one or more topics ({@code ticker} if none). A client
  * resumes with the {@code Last-Event-ID} header or, since EventSource cannot set it on its first request,
  * {@code ?lastEventId=}; the header wins. A request that is refused is refused before its sink is touched; the first
- * check is the address's rate of new streams. The client's address is the peer's, or what a trusted proxy recorded
+ * check is the address's rate of new streams; a stream of a private topic needs a credential that covers it
+ * ({@link Readers}), and ends when that credential expires. The client's address is the peer's, or what a trusted proxy recorded
  * ({@link ClientAddresses}).
  */
 @ApplicationScoped
@@ -58,6 +63,9 @@ public class EventsResource {
     @Inject
     Metrics metrics;
 
+    @Inject
+    Readers readers;
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@QueryParam("topic") List<String> topic, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
@@ -70,9 +78,17 @@ public class EventsResource {
             metrics.refused("rate_limited");
             throw tooMany;
         }
+        Set<String> topics = topics(topic);
+        Instant expires;
+        try {
+            expires = readers.authorize(request, topics);
+        } catch (NotAuthorizedException | ForbiddenException refused) {
+            metrics.refused(refused instanceof ForbiddenException ? "forbidden" : "unauthorized");
+            throw refused;
+        }
         response.setBufferSize(STREAM_BUFFER_BYTES);
-        registry.subscribe(sink, topics(topic), lastEventIdHeader != null ? lastEventIdHeader : lastEventId,
-                client, response::isCommitted);
+        registry.subscribe(sink, topics, lastEventIdHeader != null ? lastEventIdHeader : lastEventId,
+                client, expires, response::isCommitted);
     }
 
     private Set<String> topics(List<String> requested) {

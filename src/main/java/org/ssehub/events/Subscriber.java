@@ -68,6 +68,8 @@ public final class Subscriber implements SseEventSink {
     private volatile long skipUpTo = -1;
     /** When the stream has lived long enough, on the clock of {@link System#nanoTime()}. */
     private volatile long endsAtNanos = System.nanoTime() + Long.MAX_VALUE / 2;
+    /** When the stream's credential stops being accepted, on the same clock; far off for a public stream. */
+    private volatile long expiresAtNanos = System.nanoTime() + Long.MAX_VALUE / 2;
     /** Events the hub took in from then on reach this stream live, not from history. */
     private volatile long liveSinceNanos = System.nanoTime();
     /** The frame of the send in flight, kept only until it completes. */
@@ -302,6 +304,16 @@ public final class Subscriber implements SseEventSink {
     /** Whether the time given by {@link #endAt} has come, and the stream has not ended yet. */
     public boolean outlived(long nowNanos) {
         return nowNanos - endsAtNanos >= 0 && !ended.get();
+    }
+
+    /** The stream's credential stops being accepted at {@code nanos}: see {@link #expired}. */
+    public void expireAt(long nanos) {
+        expiresAtNanos = nanos;
+    }
+
+    /** Whether the time given by {@link #expireAt} has come, and the stream has not ended yet. */
+    public boolean expired(long nowNanos) {
+        return nowNanos - expiresAtNanos >= 0 && !ended.get();
     }
 
     /**

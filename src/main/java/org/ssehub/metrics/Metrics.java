@@ -42,7 +42,7 @@ public class Metrics implements Subscriber.Meter {
 
     /** Why a stream was refused before it opened, as the {@code reason} label. */
     public static final List<String> REFUSALS = List.of("rate_limited", "max_connections", "max_connections_per_client",
-            "max_topics", "shutting_down", "store_unavailable");
+            "max_topics", "shutting_down", "store_unavailable", "unauthorized", "forbidden");
 
     /** The most topics that get series of their own, whatever {@code SSE_METRICS_TOPICS} matches. */
     static final int MAX_WATCHED_TOPICS = 1000;
@@ -77,7 +77,7 @@ public class Metrics implements Subscriber.Meter {
         }
         for (String reason : REFUSALS) {
             refusals.put(reason, Counter.builder("sse_hub_streams_refused")
-                    .description("Requests for a stream refused before it opened (429 or 503), by reason")
+                    .description("Requests for a stream refused before it opened (401, 403, 429 or 503), by reason")
                     .tag("reason", reason).register(registry));
         }
         delivered = Counter.builder("sse_hub_events_delivered")

@@ -7,11 +7,11 @@ import org.ssehub.ticker.Ticker;
 
 /**
  * The rule for event names: 1 to 64 characters, no control characters (so none can break a line). The names the hub
- * sends itself, {@code reset} and {@code ticker}, are reserved, so no publisher can pass for the hub.
+ * sends itself, {@code reset}, {@code expired} and {@code ticker}, are reserved, so no publisher can pass for the hub.
  */
 final class EventNames {
 
-    static final Set<String> RESERVED = Set.of("reset", Ticker.TOPIC);
+    static final Set<String> RESERVED = Set.of("reset", "expired", Ticker.TOPIC);
 
     private EventNames() {
     }

@@ -12,7 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** A request body read up to a limit: never more than the limit plus one byte is held in memory. */
-final class Payload {
+public final class Payload {
 
     /**
      * A body declared at most this much over the limit is read and dropped before the 413: a server that answers and
@@ -25,7 +25,7 @@ final class Payload {
     }
 
     /** The body as UTF-8 text; 413 past {@code maxBytes}, 400 if it is cut short or not UTF-8. */
-    static String read(InputStream body, long declaredLength, int maxBytes) {
+    public static String read(InputStream body, long declaredLength, int maxBytes) {
         if (declaredLength > maxBytes) {
             if (declaredLength - maxBytes <= DISCARDED_PAST_LIMIT) {
                 try {

@@ -3,6 +3,7 @@ package org.ssehub.topics;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.event.TransactionPhase;
@@ -11,6 +12,7 @@ import jakarta.json.Json;
 import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.ssehub.concurrency.Scheduler;
@@ -57,6 +60,9 @@ public class TopicRegistry {
     private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
     private static final Duration MIN_SWEEP = Duration.ofMillis(50);
     private static final Frame HEARTBEAT = Frame.comment("heartbeat");
+    /** The end of a stream whose credential expired: the client should get a fresh one rather than retry. */
+    private static final Frame EXPIRED = Frame.withoutId("expired",
+            "{\"reason\":\"the subscriber token expired: resume with a fresh one and Last-Event-ID\"}");
     private static final Duration FAREWELL_WAIT = Duration.ofSeconds(5);
     /** The longest a new stream waits for its response to be committed before the first send. */
     private static final Duration HAND_OVER = Duration.ofMillis(200);
@@ -125,6 +131,10 @@ public class TopicRegistry {
             return subscribers.stream().mapToLong(subscriber -> subscriber.sendingForNanos(now)).max().orElse(0) / 1e9;
         });
         metrics.gauge("sse_hub_writer_threads", "Threads that write to streams", scheduler::writerThreads);
+    }
+
+    /** Starts with the deployment rather than at the first request or tick, so the first scrape has every gauge. */
+    void startWithTheDeployment(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
     }
 
     private static Duration clamp(Duration period) {
@@ -287,7 +297,7 @@ public class TopicRegistry {
      * is refused before anything is sent to its sink; an accepted one is sent to once the runtime has answered the
      * request (see {@link Subscriber#handOver()}).
      */
-    public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
+    public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client, Instant expires,
             BooleanSupplier committed) {
         long newest = 0;
         if (cluster != null && (lastEventId != null || cluster.epoch() == 0)) {
@@ -298,7 +308,7 @@ public class TopicRegistry {
                 throw new ServiceUnavailableException("the cluster's store (Redis) is unavailable", retryAfterSeconds());
             }
         }
-        handOverOnceCommitted(register(sink, topicNames, lastEventId, client, newest), committed,
+        handOverOnceCommitted(register(sink, topicNames, lastEventId, client, expires, newest), committed,
                 System.nanoTime() + HAND_OVER.toNanos());
     }
 
@@ -315,7 +325,7 @@ public class TopicRegistry {
     }
 
     private synchronized Subscriber register(SseEventSink sink, Set<String> topicNames, String lastEventId, String client,
-            long newestInCluster) {
+            Instant expires, long newestInCluster) {
         if (closed) {
             metrics.refused("shutting_down");
             throw shuttingDown();
@@ -339,6 +349,9 @@ public class TopicRegistry {
         var subscriber = new Subscriber(sink, client, topicNames, settings.queueSize(), writers, this::unsubscribe, metrics);
         long lifetime = settings.maxStreamLifetime().toNanos();
         subscriber.endAt(System.nanoTime() + lifetime - ThreadLocalRandom.current().nextLong(lifetime / 4 + 1));
+        if (expires != null) {
+            subscriber.expireAt(System.nanoTime() + Duration.between(Instant.now(), expires).toNanos());
+        }
         connections++;
         metrics.opened();
         LOG.fine(() -> "sse-hub: a stream from " + client + " of " + topicNames + " opened");
@@ -471,9 +484,9 @@ public class TopicRegistry {
     }
 
     /** Up to {@code limit} topics named after {@code after}, with their subscriber counts and last ids, by name. */
-    public List<TopicStats> stats(String after, int limit) {
+    public List<TopicStats> stats(String after, int limit, Predicate<String> visible) {
         return topics.values().stream()
-                .filter(topic -> topic.name.compareTo(after) > 0)
+                .filter(topic -> topic.name.compareTo(after) > 0 && visible.test(topic.name))
                 .sorted(Comparator.comparing(topic -> topic.name))
                 .limit(limit)
                 .map(topic -> new TopicStats(topic.name, topic.broadcaster.size(), topic.lastId == 0 ? null : Long.toString(topic.lastId)))
@@ -493,8 +506,8 @@ public class TopicRegistry {
 
     /**
      * Sends heartbeats on idle streams, ends streams that have lived their {@code SSE_MAX_STREAM_SECONDS} (jittered
-     * down by up to a quarter, so streams opened together do not all come back together) with a {@code retry:}, and
-     * drops history that has grown too old.
+     * down by up to a quarter, so streams opened together do not all come back together) with a {@code retry:}, ends
+     * streams whose credential expired with {@code event: expired}, and drops history that has grown too old.
      */
     private void sweep() {
         long idleNanos = settings.heartbeat().toNanos();
@@ -502,6 +515,7 @@ public class TopicRegistry {
         Subscriber.sendAll(subscribers.stream().filter(s -> s.idle(now, idleNanos)).toList(), HEARTBEAT, writers);
         subscribers.stream().filter(s -> s.outlived(now))
                 .forEach(s -> s.closeWith(Frame.retry("lifetime", jittered(settings.retryMillis())), DisconnectReason.LIFETIME));
+        subscribers.stream().filter(s -> s.expired(now)).forEach(s -> s.closeWith(EXPIRED, DisconnectReason.EXPIRED));
         trimHistories();
     }
 

@@ -2,6 +2,7 @@ package org.ssehub.topics;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -14,11 +15,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import org.ssehub.access.Readers;
 
 /**
  * {@code GET /api/topics}: topics with their subscriber counts and last ids, by name, a page at a time: at most
  * {@code limit} (100 unless asked, at most 1,000) after the name {@code after}; a {@code Link} header with
- * {@code rel="next"} points to the next page when there is one.
+ * {@code rel="next"} points to the next page when there is one. Private topics are listed only to a caller whose
+ * credential covers them.
  */
 @RequestScoped
 @Path("topics")
@@ -29,15 +32,21 @@ public class TopicsResource {
     @Inject
     TopicRegistry registry;
 
+    @Inject
+    Readers readers;
+
     @Context
     UriInfo uri;
+
+    @Context
+    HttpServletRequest request;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response topics(@QueryParam("after") @DefaultValue("") String after,
             @QueryParam("limit") @DefaultValue("100") String limit) {
         int size = pageSize(limit);
-        List<TopicStats> page = registry.stats(after, size + 1);
+        List<TopicStats> page = registry.stats(after, size + 1, readers.visibleTo(request));
         var answer = Response.ok(new GenericEntity<List<TopicStats>>(page.size() > size ? page.subList(0, size) : page) {
         });
         if (page.size() > size) {

@@ -67,6 +67,34 @@ public class ClientAddresses {
         return address.getHostAddress();
     }
 
+    /**
+     * Whether the client reached the hub over HTTPS: directly, or, when the peer is a trusted proxy, as the scheme the
+     * proxy recorded says ({@code proto} of the last {@code Forwarded} element, else the last {@code X-Forwarded-Proto}).
+     */
+    public boolean secure(HttpServletRequest request) {
+        if (request.isSecure()) {
+            return true;
+        }
+        InetAddress peer = literal(request.getRemoteAddr());
+        if (peer == null || !isTrusted(peer)) {
+            return false;
+        }
+        List<String> elements = split(Collections.list(request.getHeaders("Forwarded")));
+        String proto = null;
+        if (!elements.isEmpty()) {
+            for (String pair : elements.get(elements.size() - 1).split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase("proto")) {
+                    proto = pair.substring(eq + 1).trim().replace("\"", "");
+                }
+            }
+        } else {
+            List<String> protos = split(Collections.list(request.getHeaders("X-Forwarded-Proto")));
+            proto = protos.isEmpty() ? null : protos.get(protos.size() - 1);
+        }
+        return "https".equalsIgnoreCase(proto);
+    }
+
     private boolean isTrusted(InetAddress address) {
         for (Cidr cidr : trusted) {
             if (cidr.contains(address)) {

@@ -12,7 +12,8 @@ import org.ssehub.config.Settings;
 
 /**
  * CORS for the API from the exact origins in {@code SSE_ALLOWED_ORIGINS}: an allowed origin gets itself back
- * and its preflight answered; any other origin gets no CORS header at all, so the browser refuses it.
+ * and its preflight answered, with credentials (the session cookie, for a page on a sibling origin of the same
+ * site); any other origin gets no CORS header at all, so the browser refuses it.
  * A servlet filter rather than a JAX-RS one, so it also covers the event stream on every runtime.
  */
 @WebFilter(urlPatterns = "/api/*", asyncSupported = true)
@@ -30,8 +31,9 @@ public class CorsFilter extends HttpFilter {
         String origin = request.getHeader("Origin");
         if (origin != null && settings.allowedOrigins().contains(origin)) {
             response.setHeader("Access-Control-Allow-Origin", origin);
+            response.setHeader("Access-Control-Allow-Credentials", "true");
             if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
-                response.setHeader("Access-Control-Allow-Methods", "GET, POST");
+                response.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE");
                 response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID");
                 response.setHeader("Access-Control-Max-Age", "600");
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);

@@ -66,11 +66,21 @@ public final class Frame implements OutboundSseEvent {
 
     /** An event serialised but for its id, so that numbering it is a copy: see {@link Unnumbered}. */
     public static Unnumbered event(String name, String data) {
+        return new Unnumbered(utf8(EVENT_LEAD + Fields.requireValid(name, "event") + "\nid: "), utf8(dataLines(data)));
+    }
+
+    /** An event without an id, such as {@code expired}: the client's last event id stays what it was. */
+    public static Frame withoutId(String name, String data) {
+        byte[] bytes = utf8(new StringBuilder(EVENT_LEAD).append(Fields.requireValid(name, "event")).append('\n').append(dataLines(data)));
+        return new Frame(bytes, null, -1, -1, 1, System.nanoTime(), null, null);
+    }
+
+    private static StringBuilder dataLines(String data) {
         var block = new StringBuilder();
         for (String line : LINE_BREAK.split(data, -1)) {
             block.append("data: ").append(line).append('\n');
         }
-        return new Unnumbered(utf8(EVENT_LEAD + Fields.requireValid(name, "event") + "\nid: "), utf8(block.append('\n')));
+        return block.append('\n');
     }
 
     /**

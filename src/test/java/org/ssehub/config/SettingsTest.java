@@ -72,6 +72,21 @@ class SettingsTest {
     }
 
     @Test
+    void privateTopicsArePatternsAndTheSessionCookieAPlainName() {
+        Settings defaults = Settings.from(name -> null);
+        assertEquals(List.of(), defaults.privateTopics());
+        assertEquals("sse_token", defaults.sessionCookie());
+        Settings set = Settings.from(Map.of("SSE_PRIVATE_TOPICS", "orders.*, billing", "SSE_SESSION_COOKIE", "__Host-hub")::get);
+        assertEquals(List.of("orders.*", "billing"), set.privateTopics());
+        assertEquals("__Host-hub", set.sessionCookie());
+        for (var bad : List.of(Map.of("SSE_PRIVATE_TOPICS", "orders*"), Map.of("SSE_SESSION_COOKIE", "a;b"),
+                Map.of("SSE_SESSION_COOKIE", "a b"))) {
+            var error = assertThrows(IllegalArgumentException.class, () -> Settings.from(bad::get));
+            assertTrue(error.getMessage().contains(bad.keySet().iterator().next()), error.getMessage());
+        }
+    }
+
+    @Test
     void aBadNumberNamesTheSetting() {
         for (String bad : new String[] {"0", "-1", "1s", "ten", "86400001", "99999999999999999999"}) {
             var error = assertThrows(IllegalArgumentException.class,

@@ -23,6 +23,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.ssehub.access.Jwts;
 import org.ssehub.config.Settings;
 import org.ssehub.topics.TopicNames;
 
@@ -163,6 +164,7 @@ class PublishersTest {
     private static Publishers publishers(Map<String, String> env) {
         var publishers = new Publishers();
         publishers.settings = Settings.from(env::get);
+        publishers.jwts = Jwts.of(publishers.settings);
         publishers.start();
         return publishers;
     }

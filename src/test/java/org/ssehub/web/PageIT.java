@@ -4,14 +4,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.ssehub.DeployedWar;
 
-class PageIT extends DeployedWar {
+/**
+ * The page, served and in a real browser. The WAR is deployed with {@code SSE_PRIVATE_TOPICS=private.*} and a clock
+ * skew of 1 s, so that the browser test can subscribe to a private topic and see its token expire.
+ */
+@ExtendWith(ArquillianExtension.class)
+class PageIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @ArquillianResource
+    private URL deployedAt;
+
+    @Deployment(testable = false)
+    static WebArchive war() throws IOException {
+        return DeployedWar.war(Map.of("SSE_PRIVATE_TOPICS", "private.*", "SSE_JWT_CLOCK_SKEW_SECONDS", "1"));
+    }
 
     @Test
     void pageAndItsFilesAreServedWithTheirTypesAndAPolicy() throws Exception {
@@ -43,6 +69,7 @@ class PageIT extends DeployedWar {
                 .directory(basedir)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
+        test.environment().put("SSE_TEST_JWT_SECRET", "it-jwt-secret-of-at-least-32-bytes!");
         String screenshot = System.getProperty("page.screenshot", "");
         if (!screenshot.isEmpty()) {
             test.environment().put("PAGE_SCREENSHOT", new File(basedir, screenshot).getAbsolutePath());
@@ -68,5 +95,14 @@ class PageIT extends DeployedWar {
         assertEquals("nosniff", response.headers().firstValue("x-content-type-options").orElseThrow());
         assertEquals("no-referrer", response.headers().firstValue("referrer-policy").orElseThrow());
         assertEquals("same-origin", response.headers().firstValue("cross-origin-opener-policy").orElseThrow());
+    }
+
+    private URI base() {
+        return URI.create(deployedAt.toString().endsWith("/") ? deployedAt.toString() : deployedAt + "/");
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(base().resolve(path)).timeout(DeployedWar.TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -26,6 +26,13 @@ class FrameTest {
     }
 
     @Test
+    void anEventWithoutIdLeavesTheLastIdAlone() {
+        Frame expired = Frame.withoutId("expired", "{\"reason\":\"r\"}");
+        assertEquals("event: expired\ndata: {\"reason\":\"r\"}\n\n", body(expired));
+        assertEquals("expired\ndata: {\"reason\":\"r\"}", expired.getName(), "for RESTEasy, which adds the line break");
+    }
+
+    @Test
     void theStreamStartsWithACommentAndRetry() {
         assertEquals(": sse-hub\nretry: 3000\n\n", body(Frame.retry("sse-hub", 3000)));
     }
