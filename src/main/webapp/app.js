@@ -9,10 +9,12 @@ const MAX_TOPICS = 32;
 const TOPIC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_EVENT_NAME = 64;
 const RESET = 'reset';
+const EXPIRED = 'expired';
+const RESERVED = [RESET, EXPIRED, 'ticker'];
 const MAX_EVENTS = 100;
-const STATES = ['connecting', 'open', 'reconnecting'];
+const STATES = ['connecting', 'open', 'reconnecting', 'denied', 'expired'];
 
-const page = { feed: null, chart: null };
+const page = { feed: null, chart: null, topics: [], sessions: null };
 
 // Topics to subscribe to: ?topic=a&topic=b on the page URL, else the default.
 function subscribedTopics() {
@@ -29,6 +31,9 @@ function topicsQuery(topics) {
 
 // One event, from this tab's stream or from the tab that shares its stream.
 function onEvent(event) {
+  if (event.type === EXPIRED) {
+    return;
+  }
   page.chart.count();
   if (event.type === RESET) {
     showReset(event);
@@ -41,13 +46,23 @@ function onEvent(event) {
 function onEvents(events) {
   document.getElementById('events').replaceChildren();
   showText('note', '');
-  events.forEach((event) => (event.type === RESET ? showReset(event) : prependEntry(renderEntry(event))));
+  events.filter((event) => event.type !== EXPIRED)
+    .forEach((event) => (event.type === RESET ? showReset(event) : prependEntry(renderEntry(event))));
 }
 
 // The stream's state, and whether this tab reads the stream or another tab shares it.
-function onState({ state, leading, shared }) {
+function onState({ state, leading, shared, detail }) {
   showStatus(state);
   page.chart.state(state);
+  if (state === 'denied') {
+    showText('note', `The server refused these topics: ${detail}. A private topic needs a subscriber token:`
+      + ' enter one under "Private topics".');
+  } else if (state === 'expired') {
+    showText('note', 'The subscriber token expired. Enter a fresh one under "Private topics" to resume where the list stopped.');
+  } else if (state === 'open' && ['denied', 'expired'].includes(document.getElementById('note').dataset.cause)) {
+    showText('note', '');
+  }
+  document.getElementById('note').dataset.cause = ['denied', 'expired'].includes(state) ? state : '';
   let sharing = 'This tab reads its own stream.';
   if (shared) {
     sharing = leading ? 'This tab reads the stream for every tab on these topics.'
@@ -64,7 +79,15 @@ function subscribe(topics) {
   showText('note', '');
   page.chart.clear();
   showTopics(topics);
+  page.topics = topics;
   page.feed = joinFeed(topics, { onEvent, onEvents, onState });
+}
+
+// The same topics again after the credential changed, resuming after the last event shown.
+function resubscribe() {
+  const lastId = page.feed?.lastId() ?? '';
+  page.feed?.close();
+  page.feed = joinFeed(page.topics, { onEvent, onEvents, onState, lastId });
 }
 
 // The server could not resume from the last id: the list starts afresh, and the page says that events were missed.
@@ -167,7 +190,7 @@ function eventNameProblem(name) {
   if (name.length > MAX_EVENT_NAME || /\p{Cc}/u.test(name)) {
     return `Event names are at most ${MAX_EVENT_NAME} characters without control characters.`;
   }
-  return name === RESET ? '"reset" is reserved for the server.' : '';
+  return RESERVED.includes(name) ? `"${name}" is reserved for the server.` : '';
 }
 
 // The topic picker: checks the names, then subscribes to them and puts them in the page URL.
@@ -266,6 +289,43 @@ async function onPublishSubmit(event) {
   }
 }
 
+// The token form: POST /api/session puts the token into an HttpOnly cookie (the page never keeps it), DELETE clears
+// it; either way every tab of the page subscribes again with the new credential.
+async function onSessionSubmit(event) {
+  event.preventDefault();
+  const forget = event.submitter?.id === 'session-forget';
+  const input = document.getElementById('session-token');
+  const token = input.value.trim();
+  if (!forget && !token) {
+    showSession('Enter a subscriber token (a JWT with a subscribe claim).', 'error');
+    return;
+  }
+  const init = forget ? { method: 'DELETE' }
+    : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) };
+  try {
+    const response = await fetch('api/session', init);
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      showSession(`${response.status} ${body?.title || response.statusText}: ${body?.detail ?? ''}`, 'error');
+      return;
+    }
+    input.value = '';
+    showSession(forget ? 'Token forgotten.'
+      : `Token accepted for ${body.subscribe.join(', ')} until ${new Date(body.expires).toLocaleString()}.`, 'ok');
+    page.sessions?.postMessage('changed');
+    resubscribe();
+  } catch (error) {
+    showSession(`Not sent: ${error.message}`, 'error');
+  }
+}
+
+function showSession(text, kind) {
+  const result = document.getElementById('session-result');
+  result.textContent = text;
+  result.classList.toggle('ok', kind === 'ok');
+  result.classList.toggle('error', kind === 'error');
+}
+
 // Entry point: fill in the forms, wire them, and connect.
 function start() {
   page.chart = createChart(document.getElementById('chart'), document.getElementById('chart-summary'));
@@ -275,6 +335,11 @@ function start() {
   document.getElementById('publish-topic').value = topics[0];
   document.getElementById('topics-form').addEventListener('submit', onTopicsSubmit);
   document.getElementById('publish-form').addEventListener('submit', onPublishSubmit);
+  document.getElementById('session-form').addEventListener('submit', onSessionSubmit);
+  if ('BroadcastChannel' in window) {
+    page.sessions = new BroadcastChannel(`sse-hub session ${new URL('.', location.href).pathname}`);
+    page.sessions.onmessage = resubscribe;
+  }
   subscribe(topics);
 }
 

@@ -4,7 +4,7 @@
 const SECONDS = 120;
 const REDRAW_MS = 250;
 const BAND = 6;
-const STATE_COLORS = { open: '--ok', reconnecting: '--warn', connecting: '--muted', reset: '--error' };
+const STATE_COLORS = { open: '--ok', reconnecting: '--warn', connecting: '--muted', reset: '--error', denied: '--error', expired: '--error' };
 
 export function createChart(canvas, summary) {
   const counts = new Array(SECONDS).fill(0);

@@ -33,14 +33,16 @@ function streamUrl(topics) {
 
 // Joins the feed of these topics. handlers: onEvent({id, type, data}) once per event id, in id order;
 // onEvents(events) when a tab that joins late gets the events the others show, to show instead of its own;
-// onState({state, leading, shared}) where state is 'connecting' | 'open' | 'reconnecting'. Returns { close() }.
-export function joinFeed(topics, { onEvent, onEvents, onState }) {
+// onState({state, leading, shared, detail}) where state is 'connecting' | 'open' | 'reconnecting' | 'denied' |
+// 'expired'. It resumes after lastId if given. Returns { close(), lastId() }.
+export function joinFeed(topics, { onEvent, onEvents, onState, lastId = '' }) {
   const name = `sse-hub ${new URL('.', location.href).pathname} ${[...topics].sort().join(',')}`;
   const shared = 'locks' in navigator && 'BroadcastChannel' in window;
   const tab = {
-    lastId: '',
+    lastId,
     recent: [],
     state: 'connecting',
+    detail: '',
     leading: false,
     caughtUp: false,
     stream: null,
@@ -76,9 +78,10 @@ export function joinFeed(topics, { onEvent, onEvents, onState }) {
     onEvents(tab.recent);
   }
 
-  function show(state) {
+  function show(state, detail = '') {
     tab.state = state;
-    onState({ state, leading: tab.leading, shared });
+    tab.detail = detail;
+    onState({ state, leading: tab.leading, shared, detail });
   }
 
   function lead() {
@@ -92,12 +95,12 @@ export function joinFeed(topics, { onEvent, onEvents, onState }) {
         deliver(event);
         tab.channel?.postMessage({ kind: 'event', event });
       },
-      onState: (state) => {
-        show(state);
-        tab.channel?.postMessage({ kind: 'state', state });
+      onState: (state, detail) => {
+        show(state, detail);
+        tab.channel?.postMessage({ kind: 'state', state, detail });
       },
     });
-    tab.channel?.postMessage({ kind: 'state', state: tab.state });
+    tab.channel?.postMessage({ kind: 'state', state: tab.state, detail: tab.detail });
     return new Promise((resolve) => {
       tab.release = resolve;
     });
@@ -107,12 +110,12 @@ export function joinFeed(topics, { onEvent, onEvents, onState }) {
     if (message.kind === 'event') {
       deliver(message.event);
     } else if (message.kind === 'state' && !tab.leading) {
-      show(message.state);
+      show(message.state, message.detail);
     } else if (message.kind === 'hello' && tab.leading) {
-      tab.channel.postMessage({ kind: 'snapshot', events: tab.recent, state: tab.state });
+      tab.channel.postMessage({ kind: 'snapshot', events: tab.recent, state: tab.state, detail: tab.detail });
     } else if (message.kind === 'snapshot' && !tab.leading && !tab.caughtUp) {
       catchUp(message.events);
-      show(message.state);
+      show(message.state, message.detail);
     }
   }
 
@@ -127,6 +130,7 @@ export function joinFeed(topics, { onEvent, onEvents, onState }) {
   }
 
   return {
+    lastId: () => tab.lastId,
     close() {
       tab.closed = true;
       tab.aborter.abort();

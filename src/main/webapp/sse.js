@@ -72,10 +72,12 @@ function retryAfter(response) {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
-// Reads url until close(): onEvent for each event, onState('open' | 'reconnecting'). After a stream that was open
-// ends, it reconnects after the server's retry:; after a refusal or a network error, after a growing random delay.
+// Reads url until close(): onEvent for each event, onState('open' | 'reconnecting' | 'denied' | 'expired', detail).
+// After a stream that was open ends, it reconnects after the server's retry:; after a refusal or a network error,
+// after a growing random delay. It stops for good when the stream needs a credential it lacks (401, 403: 'denied',
+// with the server's reason) or when the server ends the stream with an expired event ('expired').
 export function readStream(url, { lastEventId = '', onEvent, onState }) {
-  const state = { lastEventId, attempt: 0, retry: DEFAULT_RETRY_MS, timer: 0, closed: false, aborter: null };
+  const state = { lastEventId, attempt: 0, retry: DEFAULT_RETRY_MS, timer: 0, closed: false, expired: false, aborter: null };
 
   async function connect() {
     state.aborter = new AbortController();
@@ -88,6 +90,11 @@ export function readStream(url, { lastEventId = '', onEvent, onState }) {
     try {
       const response = await fetch(url, { headers, cache: 'no-store', signal: state.aborter.signal });
       const type = response.headers.get('Content-Type') || '';
+      if (response.status === 401 || response.status === 403) {
+        const problem = await response.json().catch(() => null);
+        onState('denied', problem?.detail || `${response.status} ${response.statusText}`);
+        return;
+      }
       if (!response.ok || !type.startsWith('text/event-stream')) {
         delay = Math.max(retryAfter(response), backoffDelay(state.attempt++));
         response.body?.cancel().catch(() => {});
@@ -101,6 +108,10 @@ export function readStream(url, { lastEventId = '', onEvent, onState }) {
     } catch {
       delay = opened ? state.retry : backoffDelay(state.attempt++);
     }
+    if (state.expired && !state.closed) {
+      onState('expired', 'the subscriber token expired');
+      return;
+    }
     if (!state.closed) {
       onState('reconnecting');
       state.timer = setTimeout(connect, delay);
@@ -108,7 +119,10 @@ export function readStream(url, { lastEventId = '', onEvent, onState }) {
   }
 
   async function read(body) {
-    const parser = createParser(state.lastEventId, onEvent, (id) => {
+    const parser = createParser(state.lastEventId, (event) => {
+      state.expired ||= event.type === 'expired';
+      onEvent(event);
+    }, (id) => {
       state.lastEventId = id;
     });
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();

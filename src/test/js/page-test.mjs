@@ -4,6 +4,7 @@
 // The page is loaded through a TCP forwarder owned by this test, so that the live stream can be
 // cut for real (DevTools offline emulation does not end a response that is already streaming).
 import net from 'node:net';
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { compareIds } from '../../main/webapp/feed.js';
@@ -19,6 +20,8 @@ const TABS = 8;
 const TAKEOVER_MS = 2_000;
 const HISTORY_SIZE = Number(process.env.SSE_TEST_HISTORY_SIZE || 1000);
 const SCREENSHOT = process.env.PAGE_SCREENSHOT;
+const JWT_SECRET = process.env.SSE_TEST_JWT_SECRET;
+const SHORT_TOKEN_SECONDS = 4;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -36,6 +39,7 @@ const freshTopic = `page-${Math.random().toString(36).slice(2, 10)}`;
 const otherTopic = `${freshTopic}.b`;
 const tabsTopic = `${freshTopic}.tabs`;
 const soloTopic = `${freshTopic}.solo`;
+const privateTopic = `private.${freshTopic}`;
 
 const CHECKS = [
   ['page loads without console errors, page errors or CSP violations', checkLoads],
@@ -56,6 +60,8 @@ const CHECKS = [
   [`${TABS} tabs on the same topics share one stream and show the same ids; when the leading tab closes another`
     + ` takes over within ${TAKEOVER_MS / 1000} s, resuming with Last-Event-ID, no id missing or repeated`, checkTabs],
   ['without Web Locks each tab reads its own stream', checkWithoutLocks],
+  ['a private topic: refused without a token; with one entered in the form it streams, says when the token expired,'
+    + ' and resumes with a fresh one, no id missing or repeated; another browser context stays refused', checkPrivateTopic],
   ['keyboard alone can subscribe and publish', checkKeyboard],
   ['axe-core finds no accessibility violations', checkAxe],
   ['no page errors or CSP violations during the whole run', checkNoErrorsOverall],
@@ -433,6 +439,36 @@ async function subscribers(topic) {
   return topics.find((t) => t.topic === topic)?.subscribers ?? 0;
 }
 
+// The subscriber count GET api/topics gives to a bearer of this token.
+async function subscribersSeenBy(topic, token) {
+  const response = await fetch(new URL('api/topics?limit=1000', baseUrl), { headers: { authorization: `Bearer ${token}` } });
+  const topics = await response.json();
+  return topics.find((t) => t.topic === topic)?.subscribers ?? 0;
+}
+
+// An HS256 subscriber JWT signed with the test servers' secret.
+function subscriberToken(patterns, seconds) {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ subscribe: patterns, exp: Math.floor(Date.now() / 1000) + seconds })}`;
+  return `${unsigned}.${createHmac('sha256', JWT_SECRET).update(unsigned).digest('base64url')}`;
+}
+
+async function waitForState(page, state, timeout = STEP_TIMEOUT_MS) {
+  await page.waitForFunction((wanted) => document.getElementById('status').textContent === wanted, state, { timeout })
+    .catch(async () => {
+      const shown = await page.$eval('#status', (status) => status.textContent);
+      const note = await page.$eval('#note', (n) => n.textContent);
+      assert(false, `the status is ${shown}, not ${state} (note: ${note})`);
+    });
+}
+
+async function useToken(page, token) {
+  await page.fill('#session-token', token);
+  await page.click('#session-use');
+  await page.waitForFunction(() => document.getElementById('session-result').textContent.startsWith('Token accepted'),
+    null, { timeout: STEP_TIMEOUT_MS });
+}
+
 // Waits until the page's list has exactly these ids, top first; returns what it shows.
 async function waitForIds(page, ids, what) {
   await page.waitForFunction((wanted) => [...document.querySelectorAll('#events li')].map((li) => li.dataset.id).join()
@@ -626,6 +662,49 @@ async function checkWithoutLocks(browser) {
 }
 
 // Tab to the topic field, subscribe with Enter; Tab through the publish form, publish with Enter on the button.
+async function checkPrivateTopic(browser) {
+  assert(JWT_SECRET, 'SSE_TEST_JWT_SECRET is not set');
+  const context = await browser.newContext();
+  const stranger = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const resumedFrom = [];
+    page.on('request', (request) => isStreamUrl(request.url()) && resumedFrom.push(request.headers()['last-event-id']));
+    await page.goto(`${baseUrl}?topic=${privateTopic}`, { waitUntil: 'load', timeout: 10_000 });
+    await waitForState(page, 'denied');
+    const refusal = await page.$eval('#note', (note) => note.textContent);
+    assert(refusal.includes('Private topics') && refusal.includes(privateTopic), `the note says: ${refusal}`);
+
+    const expiresAt = Date.now() + SHORT_TOKEN_SECONDS * 1000;
+    await useToken(page, subscriberToken(['private.*'], SHORT_TOKEN_SECONDS));
+    await waitForState(page, 'open');
+    const cookie = (await context.cookies()).find((c) => c.name === 'sse_token');
+    assert(cookie?.httpOnly && cookie.sameSite === 'Strict', `the cookie is ${JSON.stringify(cookie)}`);
+    assert(!(await page.evaluate(() => document.cookie)).includes('sse_token'), 'the page script can read the cookie');
+    const first = await publish(privateTopic, 'for token holders');
+    await waitForIds(page, [first], 'the private page');
+
+    await waitForState(page, 'expired', expiresAt - Date.now() + 1000 + STEP_TIMEOUT_MS);
+    const expired = await page.$eval('#note', (note) => note.textContent);
+    assert(expired.includes('expired'), `the note says: ${expired}`);
+    const missed = await publish(privateTopic, 'while the token was expired');
+
+    const fresh = subscriberToken(['private.*'], 120);
+    await useToken(page, fresh);
+    await waitForState(page, 'open');
+    await waitForIds(page, [missed, first], 'the private page after a fresh token');
+    assert(resumedFrom.at(-1) === first, `the fresh stream resumed from ${resumedFrom.at(-1)}, not ${first}`);
+
+    const other = await stranger.newPage();
+    await other.goto(`${baseUrl}?topic=${privateTopic}`, { waitUntil: 'load', timeout: 10_000 });
+    await waitForState(other, 'denied');
+    assert(await subscribersSeenBy(privateTopic, fresh) === 1, 'the refused context opened a stream');
+  } finally {
+    await context.close();
+    await stranger.close();
+  }
+}
+
 async function checkKeyboard(browser) {
   const context = await browser.newContext();
   try {
