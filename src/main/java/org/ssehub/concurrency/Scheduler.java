@@ -19,17 +19,18 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /**
- * Owns every thread the app runs on: periodic tasks (the ticker, heartbeats, write deadlines) on the
- * managed scheduled executor the app declares ({@link #EXECUTOR}) where Jakarta Concurrency exists (Payara, WildFly), otherwise (Tomcat) on threads of its
- * own; sends to the runtimes' sinks on {@link Writers}, whose threads come from the container's managed thread factory
+ * Owns every thread the app runs on: periodic tasks (the ticker, heartbeats, write deadlines) on a Jakarta Concurrency
+ * managed scheduled executor where one exists (the app's own on WildFly, {@link #OWN_EXECUTOR}; the default on Payara),
+ * otherwise (Tomcat) on threads of its own; sends to the runtimes' sinks on {@link Writers}, whose threads come from the container's managed thread factory
  * or, on Tomcat, from the app. All of it stops on undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
  */
 @ApplicationScoped
 public class Scheduler {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
-    /** The app's own managed scheduled executor, declared on {@code HeadersFilter}. */
-    public static final String EXECUTOR = "java:app/concurrent/sse-hub-scheduler";
+    /** The app's own managed scheduled executor where it declares one (WildFly: {@code WEB-INF/jboss-web.xml}). */
+    static final String OWN_EXECUTOR = "java:app/concurrent/sse-hub-scheduler";
+    private static final String DEFAULT_EXECUTOR = "java:comp/DefaultManagedScheduledExecutorService";
     private static final String MANAGED_THREADS = "java:comp/DefaultManagedThreadFactory";
     private static final int MAX_BLOCKED_WRITES = 256;
     private static final Duration COMPENSATION_PERIOD = Duration.ofMillis(50);
@@ -37,6 +38,7 @@ public class Scheduler {
     private final Set<Future<?>> periodic = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService executor;
     private boolean owned;
+    private String executorName;
     private Writers writers;
     private ThreadFactory threads;
 
@@ -44,7 +46,13 @@ public class Scheduler {
     void start() {
         try {
             var context = new InitialContext();
-            executor = (ScheduledExecutorService) context.lookup(EXECUTOR);
+            executorName = OWN_EXECUTOR;
+            try {
+                executor = (ScheduledExecutorService) context.lookup(OWN_EXECUTOR);
+            } catch (NamingException notDeclaredHere) {
+                executorName = DEFAULT_EXECUTOR;
+                executor = (ScheduledExecutorService) context.lookup(DEFAULT_EXECUTOR);
+            }
             threads = (ThreadFactory) context.lookup(MANAGED_THREADS);
         } catch (NamingException noJakartaConcurrency) {
             var own = new ScheduledThreadPoolExecutor(2, new NamedDaemonThreads("sse-hub-"));
@@ -55,7 +63,7 @@ public class Scheduler {
         }
         writers = new Writers(threads, Math.max(2, Runtime.getRuntime().availableProcessors()), MAX_BLOCKED_WRITES);
         every(COMPENSATION_PERIOD, writers::compensate);
-        LOG.info(() -> "sse-hub runs on " + (owned ? "its own executor" : EXECUTOR));
+        LOG.info(() -> "sse-hub runs on " + (owned ? "its own executor" : executorName));
     }
 
     /**

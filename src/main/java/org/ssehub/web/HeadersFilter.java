@@ -1,6 +1,5 @@
 package org.ssehub.web;
 
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorDefinition;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -9,19 +8,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
-import org.ssehub.concurrency.Scheduler;
 
 /**
  * Headers every response needs: no referrer leaves for other sites, no other window keeps a handle on ours
  * (COOP), the page may run only its own scripts and styles (CSP), and the event stream must be neither cached nor
  * buffered by a proxy such as nginx.
- * <p>
- * It also declares the app's managed scheduled executor ({@link Scheduler#EXECUTOR}), here because containers read
- * such definitions from the app's components. The container stops it, and its threads, when the app is undeployed:
- * a thread of the server's default executor keeps a reference to the last app it ran a task for (its context
- * handles), and so kept undeployed apps in memory (docs/jaxrs-sse.md). Tomcat has no Jakarta Concurrency and ignores it.
  */
-@ManagedScheduledExecutorDefinition(name = Scheduler.EXECUTOR)
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class HeadersFilter extends HttpFilter {
 
