@@ -14,7 +14,7 @@ const RESERVED = [RESET, EXPIRED, 'ticker'];
 const MAX_EVENTS = 100;
 const STATES = ['connecting', 'open', 'reconnecting', 'denied', 'expired'];
 
-const page = { feed: null, chart: null, topics: [], sessions: null };
+const page = { feed: null, chart: null, topics: [], sessions: null, credentialNote: false };
 
 // Topics to subscribe to: ?topic=a&topic=b on the page URL, else the default.
 function subscribedTopics() {
@@ -57,12 +57,14 @@ function onState({ state, leading, shared, detail }) {
   if (state === 'denied') {
     showText('note', `The server refused these topics: ${detail}. A private topic needs a subscriber token:`
       + ' enter one under "Private topics".');
+    page.credentialNote = true;
   } else if (state === 'expired') {
     showText('note', 'The subscriber token expired. Enter a fresh one under "Private topics" to resume where the list stopped.');
-  } else if (state === 'open' && ['denied', 'expired'].includes(document.getElementById('note').dataset.cause)) {
+    page.credentialNote = true;
+  } else if (state === 'open' && page.credentialNote) {
     showText('note', '');
+    page.credentialNote = false;
   }
-  document.getElementById('note').dataset.cause = ['denied', 'expired'].includes(state) ? state : '';
   let sharing = 'This tab reads its own stream.';
   if (shared) {
     sharing = leading ? 'This tab reads the stream for every tab on these topics.'
@@ -77,6 +79,7 @@ function subscribe(topics) {
   page.feed?.close();
   document.getElementById('events').replaceChildren();
   showText('note', '');
+  page.credentialNote = false;
   page.chart.clear();
   showTopics(topics);
   page.topics = topics;

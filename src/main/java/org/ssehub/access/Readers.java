@@ -20,8 +20,8 @@ import org.ssehub.topics.TopicNames;
 /**
  * Who may read which topics. A topic that matches {@code SSE_PRIVATE_TOPICS} needs a subscriber JWT ({@link Jwts})
  * whose {@code subscribe} claim covers it, sent as {@code Authorization: Bearer} or in the session cookie
- * ({@code SSE_SESSION_COOKIE}, set by {@code POST /api/session}); every other topic is public. A credential in the
- * URL is refused, so that none ends up in an access log.
+ * ({@code SSE_SESSION_COOKIE}, set by {@code POST /api/session}); every other topic is public. With private topics
+ * configured, a credential in the URL is refused, so that none ends up in an access log.
  */
 @ApplicationScoped
 public class Readers {
@@ -53,8 +53,8 @@ public class Readers {
 
     /**
      * Returns if the request may read every one of {@code topics}, with the moment its credential stops being
-     * accepted ({@code exp} plus {@code SSE_JWT_CLOCK_SKEW_SECONDS}) if any of them is private, else null. Throws 400
-     * for a credential in the URL, 401 without a valid credential, 403 naming a private topic it does not cover.
+     * accepted if any of them is private, else null. Throws 400 for a credential in the URL, 401 without a valid
+     * credential, 403 naming a private topic it does not cover.
      */
     public Instant authorize(HttpServletRequest request, Set<String> topics) {
         refuseCredentialInUrl(request);
@@ -74,6 +74,11 @@ public class Readers {
                 throw new ForbiddenException("this token may not read the topic " + topic);
             }
         }
+        return acceptedUntil(grant);
+    }
+
+    /** When the hub stops accepting the token of {@code grant}: its {@code exp} plus {@code SSE_JWT_CLOCK_SKEW_SECONDS}. */
+    public Instant acceptedUntil(Grant grant) {
         return grant.expires().plus(settings.jwtClockSkew());
     }
 
@@ -122,7 +127,10 @@ public class Readers {
         return null;
     }
 
-    private static void refuseCredentialInUrl(HttpServletRequest request) {
+    private void refuseCredentialInUrl(HttpServletRequest request) {
+        if (settings.privateTopics().isEmpty()) {
+            return;
+        }
         for (String name : URL_CREDENTIALS) {
             if (request.getParameter(name) != null) {
                 throw new BadRequestException("credentials are not accepted in the URL (?" + name + "=), where logs "

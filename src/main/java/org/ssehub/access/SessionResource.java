@@ -3,9 +3,7 @@ package org.ssehub.access;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BadRequestException;
@@ -21,7 +19,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -63,7 +60,7 @@ public class SessionResource {
         requireKnownOrigin();
         String token = token(Payload.read(body, length, MAX_BODY_BYTES));
         Grant grant = readers.session(token);
-        long maxAge = Math.max(0, Duration.between(Instant.now(), grant.expires()).toSeconds());
+        long maxAge = Math.max(1, Duration.between(Instant.now(), readers.acceptedUntil(grant)).toSeconds());
         var answer = Json.createObjectBuilder()
                 .add("subscribe", Json.createArrayBuilder(grant.patterns()))
                 .add("expires", grant.expires().toString());
@@ -95,12 +92,7 @@ public class SessionResource {
     }
 
     private static String token(String body) {
-        JsonObject json;
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw new BadRequestException("the body must be a JSON object {\"token\": \"<subscriber JWT>\"}");
-        }
+        JsonObject json = Payload.object(body);
         if (!(json.get("token") instanceof JsonString token) || token.getString().isBlank() || json.size() != 1) {
             throw new BadRequestException("the body must be a JSON object {\"token\": \"<subscriber JWT>\"} and nothing else");
         }

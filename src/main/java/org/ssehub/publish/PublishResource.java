@@ -3,14 +3,9 @@ package org.ssehub.publish;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonConfig;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
@@ -29,9 +24,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.io.StringReader;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import org.ssehub.config.Settings;
 import org.ssehub.ticker.Ticker;
@@ -49,10 +41,6 @@ import org.ssehub.wire.Frame;
 public class PublishResource {
 
     private static final Set<String> FIELDS = Set.of("event", "data");
-    static final int MAX_DEPTH = 64;
-    static final int MAX_NUMBER_CHARS = 100;
-    /** A name given twice in one object is refused: parsers disagree on which of the two counts. */
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
 
     @Inject
     TopicRegistry registry;
@@ -70,7 +58,7 @@ public class PublishResource {
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) long length, @Context HttpHeaders headers, InputStream body) {
         authorize(topic, authorization);
         requireUtf8(headers.getMediaType());
-        JsonObject json = parse(Payload.read(body, length, settings.maxPayloadBytes()));
+        JsonObject json = Payload.object(Payload.read(body, length, settings.maxPayloadBytes()));
         if (!FIELDS.containsAll(json.keySet())) {
             throw new BadRequestException("the body may only have the fields \"event\" and \"data\"");
         }
@@ -136,38 +124,5 @@ public class PublishResource {
         return Response.status(Response.Status.CREATED)
                 .entity(Json.createObjectBuilder().add("id", Long.toString(id)).build().toString())
                 .build();
-    }
-
-    /**
-     * The body as one JSON object and nothing after it. It is first read as a stream of tokens, which needs no
-     * recursion, so that a deep nesting or a number of thousands of digits is refused before it is built.
-     */
-    private static JsonObject parse(String body) {
-        try {
-            try (JsonParser parser = Json.createParser(new StringReader(body))) {
-                int depth = 0;
-                while (parser.hasNext()) {
-                    switch (parser.next()) {
-                        case START_OBJECT, START_ARRAY -> {
-                            if (++depth > MAX_DEPTH) {
-                                throw new BadRequestException("the body nests objects and arrays more than " + MAX_DEPTH + " deep");
-                            }
-                        }
-                        case END_OBJECT, END_ARRAY -> depth--;
-                        case VALUE_NUMBER -> {
-                            if (parser.getString().length() > MAX_NUMBER_CHARS) {
-                                throw new BadRequestException("the body has a number of more than " + MAX_NUMBER_CHARS + " characters");
-                            }
-                        }
-                        default -> { }
-                    }
-                }
-            }
-            try (JsonReader reader = READERS.createReader(new StringReader(body))) {
-                return reader.readObject();
-            }
-        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
-            throw new BadRequestException("the body is not one JSON object: " + e.getMessage());
-        }
     }
 }

@@ -513,9 +513,9 @@ public class TopicRegistry {
         long idleNanos = settings.heartbeat().toNanos();
         long now = System.nanoTime();
         Subscriber.sendAll(subscribers.stream().filter(s -> s.idle(now, idleNanos)).toList(), HEARTBEAT, writers);
+        subscribers.stream().filter(s -> s.expired(now)).forEach(s -> s.closeWith(EXPIRED, DisconnectReason.EXPIRED));
         subscribers.stream().filter(s -> s.outlived(now))
                 .forEach(s -> s.closeWith(Frame.retry("lifetime", jittered(settings.retryMillis())), DisconnectReason.LIFETIME));
-        subscribers.stream().filter(s -> s.expired(now)).forEach(s -> s.closeWith(EXPIRED, DisconnectReason.EXPIRED));
         trimHistories();
     }
 

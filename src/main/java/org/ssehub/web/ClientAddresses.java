@@ -72,14 +72,19 @@ public class ClientAddresses {
      * proxy recorded says ({@code proto} of the last {@code Forwarded} element, else the last {@code X-Forwarded-Proto}).
      */
     public boolean secure(HttpServletRequest request) {
-        if (request.isSecure()) {
+        return secure(request.isSecure(), request.getRemoteAddr(), Collections.list(request.getHeaders("Forwarded")),
+                Collections.list(request.getHeaders("X-Forwarded-Proto")));
+    }
+
+    boolean secure(boolean direct, String peer, List<String> forwarded, List<String> xForwardedProto) {
+        if (direct) {
             return true;
         }
-        InetAddress peer = literal(request.getRemoteAddr());
-        if (peer == null || !isTrusted(peer)) {
+        InetAddress address = literal(peer);
+        if (address == null || !isTrusted(address)) {
             return false;
         }
-        List<String> elements = split(Collections.list(request.getHeaders("Forwarded")));
+        List<String> elements = split(forwarded);
         String proto = null;
         if (!elements.isEmpty()) {
             for (String pair : elements.get(elements.size() - 1).split(";")) {
@@ -89,7 +94,7 @@ public class ClientAddresses {
                 }
             }
         } else {
-            List<String> protos = split(Collections.list(request.getHeaders("X-Forwarded-Proto")));
+            List<String> protos = split(xForwardedProto);
             proto = protos.isEmpty() ? null : protos.get(protos.size() - 1);
         }
         return "https".equalsIgnoreCase(proto);

@@ -1,7 +1,9 @@
 package org.ssehub.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,5 +73,18 @@ class ClientAddressesTest {
             var e = assertThrows(IllegalArgumentException.class, () -> ClientAddresses.Cidr.parse(bad), bad);
             assertEquals(true, e.getMessage().startsWith("SSE_TRUSTED_PROXIES"), e.getMessage());
         }
+    }
+
+    @Test
+    void theSchemeIsTakenFromATrustedProxyOnly() {
+        var addresses = new ClientAddresses();
+        addresses.trust(List.of("10.0.0.0/8"));
+        assertTrue(addresses.secure(true, "192.0.2.1", List.of(), List.of()), "TLS to the hub itself");
+        assertTrue(addresses.secure(false, "10.0.0.1", List.of(), List.of("https")));
+        assertTrue(addresses.secure(false, "10.0.0.1", List.of("for=192.0.2.1;proto=http", "for=192.0.2.2;proto=https"), List.of("http")),
+                "the last Forwarded element, the nearest proxy's, wins over X-Forwarded-Proto");
+        assertFalse(addresses.secure(false, "10.0.0.1", List.of(), List.of("https, http")));
+        assertFalse(addresses.secure(false, "192.0.2.1", List.of("proto=https"), List.of("https")), "from no trusted proxy");
+        assertFalse(addresses.secure(false, "10.0.0.1", List.of(), List.of()));
     }
 }

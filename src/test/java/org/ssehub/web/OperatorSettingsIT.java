@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.ssehub.DeployedWar;
 import org.ssehub.Nginx;
 import org.ssehub.SseStream;
+import org.ssehub.access.PrivateTopicsIT;
 
 /**
  * With {@code SSE_TRUSTED_PROXIES=127.0.0.1} and the shipped nginx config in front, streams are capped per client, by
@@ -74,6 +75,27 @@ class OperatorSettingsIT {
             for (SseStream stream : open) {
                 stream.close();
             }
+        }
+    }
+
+    /**
+     * A page served through the shipped nginx config posts its token with its own origin, nginx's address and port:
+     * the hub recognises it from the Host and scheme nginx passes on, and answers with the cookie.
+     */
+    @Test
+    void aPageBehindTheTrustedProxyGetsItsSessionCookie() throws Exception {
+        try (Nginx nginx = Nginx.start(base().getPort(), bindTo(PROXY))) {
+            URI app = nginx.in().resolve(base().getPath());
+            String origin = "http://" + nginx.in().getHost() + ":" + nginx.in().getPort();
+            var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String token = PrivateTopicsIT.token(PrivateTopicsIT.SECRET, List.of("orders.*"), 60);
+            HttpResponse<String> session = http.send(HttpRequest.newBuilder(app.resolve("api/session"))
+                    .header("Origin", origin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, session.statusCode(), session.body());
+            String cookie = session.headers().firstValue("Set-Cookie").orElseThrow();
+            assertTrue(cookie.startsWith("sse_token=" + token + ";") && !cookie.contains("Secure"), cookie);
         }
     }
 
