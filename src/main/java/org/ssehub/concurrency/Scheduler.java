@@ -21,8 +21,9 @@ import javax.naming.NamingException;
 /**
  * Owns every thread the app runs on: periodic tasks (the ticker, heartbeats, write deadlines) on a Jakarta Concurrency
  * managed scheduled executor where one exists (the app's own on WildFly, {@link #OWN_EXECUTOR}; the default on Payara),
- * otherwise (Tomcat) on threads of its own; sends to the runtimes' sinks on {@link Writers}, whose threads come from the container's managed thread factory
- * or, on Tomcat, from the app. All of it stops on undeploy. Fields are typed as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
+ * otherwise (Tomcat) on threads of its own; sends to the runtimes' sinks on {@link Writers}, whose threads come from
+ * the container's managed thread factory or, on Tomcat, from the app. All of it stops on undeploy. Fields are typed
+ * as plain JDK interfaces so nothing links Jakarta Concurrency on Tomcat.
  */
 @ApplicationScoped
 public class Scheduler {

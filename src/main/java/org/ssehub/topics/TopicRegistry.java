@@ -295,7 +295,8 @@ public class TopicRegistry {
      * {@link Replay}). An id that is malformed, unknown or older than what the store keeps gets {@code event: reset}
      * instead, carrying the id to resume from. A refused stream
      * is refused before anything is sent to its sink; an accepted one is sent to once the runtime has answered the
-     * request (see {@link Subscriber#handOver()}).
+     * request (see {@link Subscriber#handOver()}). A stream whose credential stops being accepted at {@code expires}
+     * (null: a public stream) is ended then with {@code event: expired}.
      */
     public void subscribe(SseEventSink sink, Set<String> topicNames, String lastEventId, String client, Instant expires,
             BooleanSupplier committed) {
