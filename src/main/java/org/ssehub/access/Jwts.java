@@ -44,6 +44,7 @@ public class Jwts {
 
     public static final String CHALLENGE = "Bearer realm=\"sse-hub\"";
     static final int MIN_SECRET_BYTES = 32;
+    private static final String BEARER = "Bearer ";
     static final int MIN_RSA_BITS = 2048;
     private static final Map<Curve, JWSAlgorithm> EC_ALGORITHMS = Map.of(
             Curve.P_256, JWSAlgorithm.ES256, Curve.P_384, JWSAlgorithm.ES384, Curve.P_521, JWSAlgorithm.ES512);
@@ -85,6 +86,12 @@ public class Jwts {
         }
         claimsVerifier = new DefaultJWTClaimsVerifier<>(audience, issuer.build(), Set.of("exp"), null);
         claimsVerifier.setMaxClockSkew((int) settings.jwtClockSkew().toSeconds());
+    }
+
+    /** The token of an {@code Authorization: Bearer} header (scheme in any case), or null for any other header. */
+    public static String bearerToken(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? authorization.substring(BEARER.length()).trim() : null;
     }
 
     /** Whether any key is configured: without one, no JWT is accepted. */

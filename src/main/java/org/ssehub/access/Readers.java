@@ -28,7 +28,6 @@ public class Readers {
 
     public static final String CLAIM = "subscribe";
     private static final List<String> URL_CREDENTIALS = List.of("token", "access_token", "authorization", "jwt");
-    private static final String BEARER = "Bearer ";
 
     @Inject
     Settings settings;
@@ -112,9 +111,9 @@ public class Readers {
 
     /** The bearer token of the request, else the session cookie's value, else null. */
     private String credential(HttpServletRequest request) {
-        String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return authorization.substring(BEARER.length()).trim();
+        String bearer = Jwts.bearerToken(request.getHeader("Authorization"));
+        if (bearer != null) {
+            return bearer;
         }
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {

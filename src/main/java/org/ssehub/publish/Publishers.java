@@ -23,7 +23,6 @@ public class Publishers {
 
     static final String CHALLENGE = Jwts.CHALLENGE;
     static final int MIN_TOKEN_CHARS = 16;
-    private static final String BEARER = "Bearer ";
 
     @Inject
     Settings settings;
@@ -53,10 +52,10 @@ public class Publishers {
         if (publishToken == null && !jwts.configured()) {
             throw new ForbiddenException("publishing is disabled: set SSE_PUBLISH_TOKEN, SSE_JWT_SECRET or SSE_JWT_PUBLIC_KEY");
         }
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String token = Jwts.bearerToken(authorization);
+        if (token == null) {
             throw new NotAuthorizedException("an Authorization: Bearer token is required", CHALLENGE);
         }
-        String token = authorization.substring(BEARER.length()).trim();
         if (publishToken != null && MessageDigest.isEqual(publishToken, token.getBytes(StandardCharsets.UTF_8))) {
             return;
         }
